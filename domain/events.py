@@ -1,0 +1,132 @@
+"""Domain event base class, the type registry and the JSON mapping of event payloads."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin
+
+JSON = dict[str, Any]
+
+_REGISTRY: dict[str, type[Event]] = {}
+
+E = TypeVar("E", bound="Event")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Event:
+    """A fact that happened. Subclasses set TYPE (stable stored name) and VERSION (payload schema).
+
+    Every event records when it happened (``at``, business time passed in by the caller, tz-aware)
+    and who did it (``actor``, a user id). Role and acting-for unit travel in the store's metadata.
+    """
+
+    TYPE: ClassVar[str] = ""
+    VERSION: ClassVar[int] = 1
+
+    at: datetime
+    actor: str
+
+
+def register(cls: type[E]) -> type[E]:
+    """Class decorator: add an event class to the registry under its stable TYPE name."""
+    if not cls.TYPE:
+        raise TypeError(f"{cls.__name__} has no TYPE")
+    existing = _REGISTRY.get(cls.TYPE)
+    if existing is not None and existing is not cls:
+        raise TypeError(f"event type {cls.TYPE!r} already registered by {existing.__name__}")
+    _REGISTRY[cls.TYPE] = cls
+    return cls
+
+
+def event_types() -> dict[str, type[Event]]:
+    """All registered event classes by stored type name."""
+    return dict(_REGISTRY)
+
+
+def to_data(event: Event) -> JSON:
+    """The event's payload as JSON-compatible primitives (no TYPE/VERSION: the store keeps those)."""
+    return {f.name: _encode(getattr(event, f.name)) for f in dataclasses.fields(event)}
+
+
+def from_data(type_name: str, data: JSON) -> Event:
+    """Rebuild an event of the registered type from its (current-version) payload."""
+    try:
+        cls = _REGISTRY[type_name]
+    except KeyError:
+        raise UnknownEventType(type_name) from None
+    return _decode_dataclass(cls, data)
+
+
+class UnknownEventType(LookupError):
+    def __init__(self, type_name: str) -> None:
+        super().__init__(f"unknown event type {type_name!r}")
+        self.type_name = type_name
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list | frozenset | set):
+        items = [_encode(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, frozenset | set) else items
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in events: use Decimal")
+    raise TypeError(f"cannot encode {type(value).__name__} in an event")
+
+
+def _decode_dataclass(cls: type[Any], data: JSON) -> Any:
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _decode(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _decode(tp: Any, value: Any) -> Any:  # noqa: PLR0911
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return _decode(args[0], value) if len(args) == 1 else value
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v) for v in value)
+        return tuple(_decode(a, v) for a, v in zip(args, value, strict=True))
+    if origin in (frozenset, set):
+        return frozenset(_decode(get_args(tp)[0], v) for v in value)
+    if origin is dict:
+        kt, vt = get_args(tp)
+        return {_decode(kt, k): _decode(vt, v) for k, v in value.items()}
+    if origin is typing.Literal:
+        return value
+    if tp is Decimal:
+        return Decimal(value)
+    if tp is datetime:
+        return datetime.fromisoformat(value)
+    if tp is date:
+        return date.fromisoformat(value)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(value)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _decode_dataclass(tp, value)
+    return value

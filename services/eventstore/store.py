@@ -1,0 +1,309 @@
+"""The append-only event log: ordered, hash-chained, idempotent appends and the reads replay needs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Text, cast, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from services.eventstore.canonical import GENESIS_HASH, PreEncoded, canonical_json, event_hash, format_time
+from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, InvalidAppend
+from services.eventstore.model import AppendResult, LogHead, NewEvent, RecordedEvent, StreamAppend
+from services.eventstore.prepare import PreparedAppend, check_stream_id, prepare
+from services.eventstore.registry import EventTypeRegistry
+from services.eventstore.tables import events_table, head_table, idempotency_table
+
+E = events_table.c
+HEAD_ID = 1
+READ_COLUMNS = (
+    E.position,
+    E.stream_id,
+    E.version,
+    E.event_id,
+    E.type,
+    E.schema_version,
+    cast(E.data, Text),
+    cast(E.metadata, Text),
+    E.recorded_at,
+    E.prev_hash,
+    E.hash,
+)
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; the store only ever writes UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class _Snapshot:
+    """What the append saw while holding the log lock."""
+
+    def __init__(self, base: int, last_hash: str, last_time: datetime | None) -> None:
+        self.base = base
+        self.last_hash = last_hash
+        self.last_time = last_time
+        self.versions: dict[str, int] = {}
+        self.idempotency: tuple[str, dict[str, Any]] | None = None
+
+
+class EventStore:
+    """One synchronous store shared by the API, the workers and the CLI (docs/eventstore.md)."""
+
+    def __init__(self, engine: Engine, registry: EventTypeRegistry) -> None:
+        self.engine = engine
+        self.registry = registry
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: int | None,
+        idempotency_key: str | None = None,
+    ) -> AppendResult:
+        return self.append_streams([StreamAppend(stream_id, events, expected_version)], idempotency_key)
+
+    def append_streams(
+        self, batches: Sequence[StreamAppend], idempotency_key: str | None = None
+    ) -> AppendResult:
+        """All-or-nothing append to one or more streams, in one transaction."""
+        request = prepare(batches, idempotency_key, self.registry)
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_write=True)
+            with conn.begin() as transaction:
+                try:
+                    result = self._append_locked(conn, request)
+                except IntegrityError as exc:
+                    raise _translate(exc) from None
+                if result.replayed:
+                    transaction.rollback()  # give back the positions reserved before the key was found
+                return result
+
+    def _append_locked(self, conn: Connection, request: PreparedAppend) -> AppendResult:
+        snap = self._lock_and_reserve(conn, request)
+        if snap.idempotency is not None:
+            return _replay(request, *snap.idempotency)
+        for stream in request.streams:
+            actual = snap.versions.get(stream.stream_id, 0)
+            if stream.expected_version is not None and stream.expected_version != actual:
+                raise ConcurrencyError(stream.stream_id, stream.expected_version, actual)
+        now = datetime.now(UTC)
+        recorded_at = now if snap.last_time is None or now > snap.last_time else snap.last_time
+        rows, versions = self._rows(request, snap, recorded_at)
+        conn.execute(insert(events_table), rows)
+        positions = tuple(row["position"] for row in rows)
+        result = AppendResult(positions, versions)
+        if request.idempotency_key is not None:
+            conn.execute(
+                insert(idempotency_table).values(
+                    key=request.idempotency_key,
+                    request_hash=request.request_hash,
+                    result=_result_json(result),
+                    first_position=positions[0],
+                    recorded_at=recorded_at,
+                )
+            )
+        return result
+
+    def _lock_and_reserve(self, conn: Connection, request: PreparedAppend) -> _Snapshot:
+        """One round trip: lock the head row, reserve positions, read what the checks need.
+
+        The head row lock serialises appends, so positions are gap-free and commit in order. On
+        PostgreSQL the subqueries may use a snapshot taken before the lock was granted; when the
+        last visible position is not the head's, they are read again under the lock.
+        """
+        n = request.count
+        last = select(E.position, E.hash, E.recorded_at).order_by(E.position.desc()).limit(1).subquery()
+        stmt = (
+            update(head_table)
+            .where(head_table.c.id == HEAD_ID)
+            .values(position=head_table.c.position + n)
+            .returning(
+                head_table.c.position,
+                select(last.c.position).scalar_subquery(),
+                select(last.c.hash).scalar_subquery(),
+                select(last.c.recorded_at).scalar_subquery(),
+                *self._check_columns(request),
+            )
+        )
+        row = conn.execute(stmt).one()
+        base = row[0] - n
+        if (row[1] or 0) != base:
+            return self._reread(conn, request, base)
+        snap = _Snapshot(base, row[2] or GENESIS_HASH, utc(row[3]) if row[3] else None)
+        self._fill_checks(snap, request, row[4:])
+        return snap
+
+    def _check_columns(self, request: PreparedAppend) -> list[Any]:
+        columns: list[Any] = [
+            select(func.max(E.version)).where(E.stream_id == s.stream_id).scalar_subquery()
+            for s in request.streams
+        ]
+        if request.idempotency_key is not None:
+            idem = idempotency_table.c
+            match = idem.key == request.idempotency_key
+            columns.append(select(idem.request_hash).where(match).scalar_subquery())
+            columns.append(select(cast(idem.result, Text)).where(match).scalar_subquery())
+        return columns
+
+    def _fill_checks(self, snap: _Snapshot, request: PreparedAppend, values: Sequence[Any]) -> None:
+        for stream, version in zip(request.streams, values, strict=False):
+            snap.versions[stream.stream_id] = version or 0
+        if request.idempotency_key is not None and values[-2] is not None:
+            snap.idempotency = (values[-2], json.loads(values[-1]))
+
+    def _reread(self, conn: Connection, request: PreparedAppend, base: int) -> _Snapshot:
+        row = conn.execute(select(E.hash, E.recorded_at).where(E.position == base)).one_or_none()
+        snap = _Snapshot(base, row[0] if row else GENESIS_HASH, utc(row[1]) if row else None)
+        checks = self._check_columns(request)
+        self._fill_checks(snap, request, conn.execute(select(*checks)).one() if checks else ())
+        return snap
+
+    def _rows(
+        self, request: PreparedAppend, snap: _Snapshot, recorded_at: datetime
+    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        rows: list[dict[str, Any]] = []
+        versions: dict[str, int] = {}
+        position, prev_hash, stamp = snap.base, snap.last_hash, format_time(recorded_at)
+        for stream in request.streams:
+            version = snap.versions.get(stream.stream_id, 0)
+            for event in stream.events:
+                position += 1
+                version += 1
+                digest = event_hash(
+                    prev_hash=prev_hash,
+                    position=position,
+                    stream_id=stream.stream_id,
+                    version=version,
+                    event_id=event.event_id,
+                    type=event.type,
+                    schema_version=event.schema_version,
+                    data_json=event.data_json,
+                    metadata_json=event.metadata_json,
+                    recorded_at=stamp,
+                )
+                rows.append(
+                    {
+                        "position": position,
+                        "stream_id": stream.stream_id,
+                        "version": version,
+                        "event_id": event.event_id,
+                        "type": event.type,
+                        "schema_version": event.schema_version,
+                        "data": event.data_json,
+                        "metadata": event.metadata_json,
+                        "recorded_at": recorded_at,
+                        "prev_hash": prev_hash,
+                        "hash": digest,
+                    }
+                )
+                prev_hash = digest
+            versions[stream.stream_id] = version
+        return rows, versions
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def head(self) -> LogHead:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(E.position, E.hash, E.recorded_at).order_by(E.position.desc()).limit(1)
+            ).one_or_none()
+        if row is None:
+            return LogHead(0, GENESIS_HASH, None)
+        return LogHead(row[0], row[1], utc(row[2]))
+
+    def stream_version(self, stream_id: str) -> int:
+        check_stream_id(stream_id)
+        with self.engine.connect() as conn:
+            value = conn.execute(select(func.max(E.version)).where(E.stream_id == stream_id)).scalar()
+        return int(value or 0)
+
+    def read_stream(
+        self,
+        stream_id: str,
+        from_version: int = 1,
+        to_version: int | None = None,
+        *,
+        to_position: int | None = None,
+    ) -> list[RecordedEvent]:
+        """A stream's events in version order; ``to_position`` cuts it as of a point in the log."""
+        check_stream_id(stream_id)
+        stmt = select(*READ_COLUMNS).where(E.stream_id == stream_id, E.version >= from_version)
+        if to_version is not None:
+            stmt = stmt.where(E.version <= to_version)
+        if to_position is not None:
+            stmt = stmt.where(E.position <= to_position)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt.order_by(E.version)).all()
+        return [self._decode(row) for row in rows]
+
+    def read_all(
+        self, after: int = 0, limit: int = 1000, to_position: int | None = None
+    ) -> list[RecordedEvent]:
+        """One page of the whole log, in position order, strictly after ``after``."""
+        if limit < 1:
+            raise InvalidAppend("limit", "must be at least 1")
+        stmt = select(*READ_COLUMNS).where(E.position > after)
+        if to_position is not None:
+            stmt = stmt.where(E.position <= to_position)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt.order_by(E.position).limit(limit)).all()
+        return [self._decode(row) for row in rows]
+
+    def iter_all(
+        self, after: int = 0, to_position: int | None = None, page_size: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        """Every event after ``after`` (up to ``to_position``), paged so memory stays flat."""
+        while True:
+            page = self.read_all(after, page_size, to_position)
+            yield from page
+            if len(page) < page_size:
+                return
+            after = page[-1].position
+
+    def position_at(self, moment: datetime) -> int:
+        """The last position recorded at or before ``moment``: the log "as of" that time."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(func.max(E.position)).where(E.recorded_at <= utc(moment))).scalar()
+        return int(value or 0)
+
+    def _decode(self, row: Any) -> RecordedEvent:
+        version, data = self.registry.upcast(row[4], row[5], json.loads(row[6]))
+        return RecordedEvent(
+            position=row[0],
+            stream_id=row[1],
+            version=row[2],
+            event_id=row[3],
+            type=row[4],
+            schema_version=version,
+            data=data,
+            metadata=json.loads(row[7]),
+            recorded_at=utc(row[8]),
+            prev_hash=row[9],
+            hash=row[10],
+        )
+
+
+def _result_json(result: AppendResult) -> PreEncoded:
+    return PreEncoded(
+        canonical_json({"positions": list(result.positions), "stream_versions": dict(result.stream_versions)})
+    )
+
+
+def _replay(request: PreparedAppend, request_hash: str, stored: Mapping[str, Any]) -> AppendResult:
+    assert request.idempotency_key is not None
+    if request_hash != request.request_hash:
+        raise IdempotencyConflict(request.idempotency_key)
+    return AppendResult(tuple(stored["positions"]), dict(stored["stream_versions"]), replayed=True)
+
+
+def _translate(exc: IntegrityError) -> Exception:
+    text = str(exc.orig)
+    if "event_id" in text:
+        return InvalidAppend("event_id", "an event with this id is already stored")
+    return exc
