@@ -59,7 +59,8 @@ def from_data(type_name: str, data: JSON) -> Event:
         cls = _REGISTRY[type_name]
     except KeyError:
         raise UnknownEventType(type_name) from None
-    return _decode_dataclass(cls, data)
+    event: Event = _decode_dataclass(cls, data)
+    return event
 
 
 class UnknownEventType(LookupError):
@@ -108,10 +109,10 @@ def _decode(tp: Any, value: Any) -> Any:  # noqa: PLR0911
         args = [a for a in get_args(tp) if a is not type(None)]
         return _decode(args[0], value) if len(args) == 1 else value
     if origin is tuple:
-        args = get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], v) for v in value)
-        return tuple(_decode(a, v) for a, v in zip(args, value, strict=True))
+        items = get_args(tp)
+        if len(items) == 2 and items[1] is Ellipsis:
+            return tuple(_decode(items[0], v) for v in value)
+        return tuple(_decode(a, v) for a, v in zip(items, value, strict=True))
     if origin in (frozenset, set):
         return frozenset(_decode(get_args(tp)[0], v) for v in value)
     if origin is dict:

@@ -10,6 +10,7 @@ from domain.events import event_types
 from services.db import make_engine
 from services.eventstore.registry import EventTypeRegistry
 from services.eventstore.store import EventStore
+from services.identity import Identity
 from services.settings import Settings
 
 
@@ -29,6 +30,7 @@ class Container:
     settings: Settings
     engine: Engine
     store: EventStore
+    identity: Identity
 
     def close(self) -> None:
         self.engine.dispose()
@@ -38,4 +40,5 @@ def build(settings: Settings | None = None) -> Container:
     settings = settings or Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
-    return Container(settings, engine, EventStore(engine, domain_registry()))
+    store = EventStore(engine, domain_registry())
+    return Container(settings, engine, store, Identity(engine, store))

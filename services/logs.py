@@ -45,7 +45,8 @@ def configure_logging(log_format: str = "auto", level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Alembic narrates every connection at INFO; the CLI says what changed itself.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for noisy in ("alembic", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _identity(

@@ -1,0 +1,157 @@
+"""RFC 9457 problem+json for every error; domain and store errors map to HTTP here and only here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+
+from domain.errors import DomainError, IllegalTransition, InvalidCommand, NotFound, PermissionDenied
+from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, InvalidAppend
+from services.logs import get_logger
+
+PROBLEM_JSON = "application/problem+json"
+log = get_logger("kaohe.api")
+
+
+class FieldError(msgspec.Struct):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    code: str | None = None
+    errors: list[FieldError] | None = None
+    current_version: int | None = None
+
+
+class PreconditionFailed(HTTPException):
+    status_code = 412
+
+
+STATUS_TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def problem(
+    status: int, detail: str | None = None, code: str | None = None, **extra: Any
+) -> Response[Problem]:
+    body = Problem(
+        type=f"urn:kaohe:problem:{code or status}",
+        title=STATUS_TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        code=code,
+        **extra,
+    )
+    headers = {"WWW-Authenticate": 'Bearer realm="kaohe"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Problem]:
+    errors = [
+        FieldError(
+            field=str(item.get("key") or item.get("source") or "body"), message=str(item.get("message"))
+        )
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    if "malformed" in str(exc.detail).lower() or "decode" in str(exc.detail).lower():
+        return problem(400, "the request body is not valid JSON", "malformed_body", errors=errors or None)
+    return problem(422, "the request does not match its schema", "invalid_body", errors=errors or None)
+
+
+def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
+    return problem(exc.status_code, str(exc.detail) if exc.detail else None)
+
+
+def _domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
+    status = 409
+    if isinstance(exc, NotFound):
+        status = 404
+    elif isinstance(exc, PermissionDenied):
+        status = 403
+    elif isinstance(exc, InvalidCommand):
+        status = 422
+    elif isinstance(exc, IllegalTransition):
+        status = 409
+    return problem(status, exc.message, exc.code)
+
+
+def _invalid_append(_: Request[Any, Any, Any], exc: InvalidAppend) -> Response[Problem]:
+    return problem(
+        422, exc.message, "invalid_input", errors=[FieldError(field=exc.field, message=exc.message)]
+    )
+
+
+def _conflict(_: Request[Any, Any, Any], exc: ConcurrencyError) -> Response[Problem]:
+    detail = f"{exc.stream_id} changed meanwhile: it is at version {exc.actual_version}; reload and retry"
+    return problem(409, detail, "concurrent_change", current_version=exc.actual_version)
+
+
+def _idempotency(_: Request[Any, Any, Any], exc: IdempotencyConflict) -> Response[Problem]:
+    return problem(
+        422, "this Idempotency-Key was already used for a different request", "idempotency_key_reused"
+    )
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    log.exception("request_failed", path=request.url.path, error=exc.__class__.__name__)
+    return problem(500, "something went wrong on our side; the request id identifies it in the logs")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ValidationException: _validation,
+    NotAuthorizedException: _http,
+    HTTPException: _http,
+    DomainError: _domain,
+    InvalidAppend: _invalid_append,
+    ConcurrencyError: _conflict,
+    IdempotencyConflict: _idempotency,
+    Exception: _unexpected,
+}
+
+_DESCRIPTIONS = {
+    400: "The body is not valid JSON.",
+    401: "No valid bearer token.",
+    403: "The caller's role or unit may not do this.",
+    404: "No such resource.",
+    409: "The stream changed meanwhile, or the command is not allowed in this state.",
+    412: "If-Match names a version that is no longer current.",
+    413: "The request body is too large.",
+    422: "The body or a field is invalid; errors name each field.",
+    503: "A dependency (database, broker) is not reachable.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """The error responses a route documents in the OpenAPI schema."""
+    return {
+        s: ResponseSpec(data_container=Problem, description=_DESCRIPTIONS[s], media_type=MediaType.JSON)
+        for s in statuses
+    }
+
+
+READ_ERRORS = problem_responses(401, 403, 404, 422)
+WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 413, 422)

@@ -1,0 +1,65 @@
+"""Liveness, readiness and who-am-i."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get
+from sqlalchemy import text
+
+from services.api.auth import ANY_ROLE
+from services.api.problems import READ_ERRORS, Problem, problem, problem_responses
+from services.bootstrap import Container
+from services.identity import User
+
+
+class Health(msgspec.Struct):
+    status: str
+
+
+class Readiness(msgspec.Struct):
+    status: str
+    database: str
+    broker: str
+    log_position: int
+
+
+class Me(msgspec.Struct):
+    name: str
+    role: str
+    role_label: str
+    unit: str | None
+
+
+class SystemController(Controller):
+    tags = ["system"]
+
+    @get("/health", sync_to_thread=False)
+    def health(self) -> Health:
+        """The process is alive."""
+        return Health(status="ok")
+
+    @get("/ready", sync_to_thread=True, responses=problem_responses(503))
+    def ready(self, request: Request[Any, Any, Any]) -> Readiness | Response[Problem]:
+        """The database answers (and the broker, when one is configured)."""
+        container: Container = request.app.state.container
+        try:
+            with container.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            position = container.store.head().position
+        except Exception as exc:
+            return problem(503, f"database not reachable: {exc.__class__.__name__}", "not_ready")
+        broker = "not configured"
+        check = request.app.state.broker_check
+        if check is not None:
+            ok, broker = check()
+            if not ok:
+                return problem(503, f"broker not reachable: {broker}", "not_ready")
+        return Readiness(status="ready", database="ok", broker=broker, log_position=position)
+
+    @get("/me", guards=[ANY_ROLE], sync_to_thread=False, responses=READ_ERRORS)
+    def me(self, request: Request[User, Any, Any]) -> Me:
+        """The caller's own identity, role and unit."""
+        user = request.user
+        return Me(name=user.name, role=user.role.value, role_label=user.role.label, unit=user.unit)
