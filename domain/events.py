@@ -101,7 +101,7 @@ def _decode_dataclass(cls: type[Any], data: JSON) -> Any:
     return cls(**kwargs)
 
 
-def _decode(tp: Any, value: Any) -> Any:  # noqa: PLR0911
+def _decode(tp: Any, value: Any) -> Any:
     if value is None:
         return None
     origin = get_origin(tp)

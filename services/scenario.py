@@ -217,144 +217,51 @@ def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(2023, month, day, hour, minute, tzinfo=CST)
 
 
+DEPLOYMENT_SUMMARY = "发文对全市政务服务“好差评”社会评价工作进行安排部署"
+SCORE_REASON = "2022年度省对市政务服务“好差评”指标不存在失分情况，各被考核单位均为满分10分"
+NO_DEDUCTION_REASON = "通过查阅资料、调用数据等方式，各县（市、区）和市级相关部门均不存在减分情况"
+CONSULTATION_OUTCOME = "经与市委编办沟通协商，该项内容不存在减分情况"
+
+
 def steps() -> tuple[Step, ...]:
-    """The whole run, from the notice to the dispatched letter."""
-    return (*_setup_steps(), *_determination_steps(), *_publication_and_report_steps())
+    """The whole run, from the notice to the dispatched letter (one command per line)."""
+    d, c, o, doc, k = DRAFTER, SECTION_CHIEF, OFFICE, DOCUMENT_ID, CONSULTATION_ID
+    hcp, ysh = HAOCHAPING.code, YINGSHANG_2.code
+    # fmt: off
+    return (
+        Step(OpenCampaign(at=at(1, 11), actor=d, campaign_id=CAMPAIGN_ID, notice=NOTICE, basis=BASIS,
+                          year=YEAR, assessing_unit=ASSESSING_UNIT, responsibility=RESPONSIBILITY,
+                          report_to=REPORT_TO)),
+        Step(RegisterUnits(at=at(1, 11, 9, 30), actor=d, units=UNITS)),
+        Step(AssignIndicators(at=at(1, 11, 10), actor=d, indicators=INDICATORS)),
+        Step(IssueDeployment(at=at(1, 13, 10), actor=c, summary=DEPLOYMENT_SUMMARY), from_seed=True),
+        Step(OpenCollection(at=at(1, 13, 11), actor=c, deadline=date(2023, 2, 10))),
+        Step(SubmitData(at=at(2, 8), actor=d, submission_id=SUBMISSION_ID, indicator=hcp, unit=None,
+                        report=PROVINCIAL_REPORT)),
+        Step(ReviewSubmission(at=at(2, 9), actor=c, submission_id=SUBMISSION_ID,
+                              decision=ReviewDecision.ACCEPTED, opinion="与省对市考核指标数据一致")),
+        Step(StartDetermination(at=at(2, 13), actor=c)),
+        Step(DetermineScore(at=at(2, 14), actor=c, indicator=hcp, units=UNIT_CODES, score=HAOCHAPING.points,
+                            reason=SCORE_REASON, proposed_by=d, based_on=(SUBMISSION_ID,))),
+        Step(OpenConsultation(at=at(2, 15), actor=d, consultation_id=k, indicator=ysh,
+                              items=(YINGSHANG_2.clauses[2].text,), invited=(CO_LEAD_UNIT,))),
+        Step(GiveOpinion(at=at(2, 20), actor=BIANBAN_LIAISON, consultation_id=k, acting_for=CO_LEAD_UNIT,
+                         position=OpinionPosition.AGREE, text="该项内容不存在减分情况")),
+        Step(CloseConsultation(at=at(2, 21), actor=c, consultation_id=k, outcome=CONSULTATION_OUTCOME)),
+        Step(ConfirmNoDeduction(at=at(2, 21, 15), actor=c, indicator=ysh, units=UNIT_CODES,
+                                reason=NO_DEDUCTION_REASON, proposed_by=d)),
+        Step(PublishResults(at=at(2, 22), actor=c, window_working_days=APPEAL_WINDOW_WORKING_DAYS,
+                            calendar=CALENDAR_2023)),
+        Step(CloseAppeals(at=at(3, 2), actor=c)),
+        Step(StartReporting(at=at(3, 2, 14), actor=d, document_id=doc)),
+        Step(SubmitReportForApproval(at=at(3, 3), actor=d, document_id=doc)),
+        Step(RecordLetterSigned(at=at(3, 7, 10), actor=o, document_id=doc, signed_by=DIRECTOR),
+             from_seed=True),
+        Step(RecordDispatch(at=at(3, 7, 16), actor=o, document_id=doc, recipient=REPORT_TO,
+                            document_number=LETTER_NUMBER), from_seed=True),
+    )
+    # fmt: on
 
 
 def commands() -> tuple[Command, ...]:
     return tuple(step.command for step in steps())
-
-
-def _setup_steps() -> tuple[Step, ...]:
-    return (
-        Step(
-            OpenCampaign(
-                at=at(1, 11),
-                actor=DRAFTER,
-                campaign_id=CAMPAIGN_ID,
-                notice=NOTICE,
-                basis=BASIS,
-                year=YEAR,
-                assessing_unit=ASSESSING_UNIT,
-                responsibility=RESPONSIBILITY,
-                report_to=REPORT_TO,
-            )
-        ),
-        Step(RegisterUnits(at=at(1, 11, 9, 30), actor=DRAFTER, units=UNITS)),
-        Step(AssignIndicators(at=at(1, 11, 10), actor=DRAFTER, indicators=INDICATORS)),
-        Step(
-            IssueDeployment(
-                at=at(1, 13, 10),
-                actor=SECTION_CHIEF,
-                summary="发文对全市政务服务“好差评”社会评价工作进行安排部署",
-            ),
-            from_seed=True,
-        ),
-        Step(OpenCollection(at=at(1, 13, 11), actor=SECTION_CHIEF, deadline=date(2023, 2, 10))),
-        Step(
-            SubmitData(
-                at=at(2, 8),
-                actor=DRAFTER,
-                submission_id=SUBMISSION_ID,
-                indicator=HAOCHAPING.code,
-                unit=None,
-                report=PROVINCIAL_REPORT,
-            )
-        ),
-        Step(
-            ReviewSubmission(
-                at=at(2, 9),
-                actor=SECTION_CHIEF,
-                submission_id=SUBMISSION_ID,
-                decision=ReviewDecision.ACCEPTED,
-                opinion="与省对市考核指标数据一致",
-            )
-        ),
-    )
-
-
-def _determination_steps() -> tuple[Step, ...]:
-    return (
-        Step(StartDetermination(at=at(2, 13), actor=SECTION_CHIEF)),
-        Step(
-            DetermineScore(
-                at=at(2, 14),
-                actor=SECTION_CHIEF,
-                indicator=HAOCHAPING.code,
-                units=UNIT_CODES,
-                score=HAOCHAPING.points,
-                reason="2022年度省对市政务服务“好差评”指标不存在失分情况，各被考核单位均为满分10分",
-                proposed_by=DRAFTER,
-                based_on=(SUBMISSION_ID,),
-            )
-        ),
-        Step(
-            OpenConsultation(
-                at=at(2, 15),
-                actor=DRAFTER,
-                consultation_id=CONSULTATION_ID,
-                indicator=YINGSHANG_2.code,
-                items=(YINGSHANG_2.clauses[2].text,),
-                invited=(CO_LEAD_UNIT,),
-            )
-        ),
-        Step(
-            GiveOpinion(
-                at=at(2, 20),
-                actor=BIANBAN_LIAISON,
-                consultation_id=CONSULTATION_ID,
-                acting_for=CO_LEAD_UNIT,
-                position=OpinionPosition.AGREE,
-                text="该项内容不存在减分情况",
-            )
-        ),
-        Step(
-            CloseConsultation(
-                at=at(2, 21),
-                actor=SECTION_CHIEF,
-                consultation_id=CONSULTATION_ID,
-                outcome="经与市委编办沟通协商，该项内容不存在减分情况",
-            )
-        ),
-        Step(
-            ConfirmNoDeduction(
-                at=at(2, 21, 15),
-                actor=SECTION_CHIEF,
-                indicator=YINGSHANG_2.code,
-                units=UNIT_CODES,
-                reason="通过查阅资料、调用数据等方式，各县（市、区）和市级相关部门均不存在减分情况",
-                proposed_by=DRAFTER,
-            )
-        ),
-    )
-
-
-def _publication_and_report_steps() -> tuple[Step, ...]:
-    return (
-        Step(
-            PublishResults(
-                at=at(2, 22),
-                actor=SECTION_CHIEF,
-                window_working_days=APPEAL_WINDOW_WORKING_DAYS,
-                calendar=CALENDAR_2023,
-            )
-        ),
-        Step(CloseAppeals(at=at(3, 2), actor=SECTION_CHIEF)),
-        Step(StartReporting(at=at(3, 2, 14), actor=DRAFTER, document_id=DOCUMENT_ID)),
-        Step(SubmitReportForApproval(at=at(3, 3), actor=DRAFTER, document_id=DOCUMENT_ID)),
-        Step(
-            RecordLetterSigned(at=at(3, 7, 10), actor=OFFICE, document_id=DOCUMENT_ID, signed_by=DIRECTOR),
-            from_seed=True,
-        ),
-        Step(
-            RecordDispatch(
-                at=at(3, 7, 16),
-                actor=OFFICE,
-                document_id=DOCUMENT_ID,
-                recipient=REPORT_TO,
-                document_number=LETTER_NUMBER,
-            ),
-            from_seed=True,
-        ),
-    )

@@ -47,7 +47,10 @@ class PreparedAppend:
 
 
 def prepare(
-    batches: Sequence[StreamAppend], idempotency_key: str | None, registry: EventTypeRegistry
+    batches: Sequence[StreamAppend],
+    idempotency_key: str | None,
+    registry: EventTypeRegistry,
+    fingerprint: str | None = None,
 ) -> PreparedAppend:
     if not batches:
         raise InvalidAppend("streams", "nothing to append")
@@ -64,7 +67,7 @@ def prepare(
         raise InvalidAppend("events", f"at most {MAX_EVENTS_PER_APPEND} events per append, not {total}")
     if idempotency_key is not None:
         _check_key(idempotency_key)
-    return PreparedAppend(tuple(streams), idempotency_key, _request_hash(streams))
+    return PreparedAppend(tuple(streams), idempotency_key, fingerprint or _request_hash(streams))
 
 
 def check_stream_id(stream_id: Any, field: str = "stream_id") -> None:

@@ -69,10 +69,17 @@ class EventStore:
         return self.append_streams([StreamAppend(stream_id, events, expected_version)], idempotency_key)
 
     def append_streams(
-        self, batches: Sequence[StreamAppend], idempotency_key: str | None = None
+        self,
+        batches: Sequence[StreamAppend],
+        idempotency_key: str | None = None,
+        fingerprint: str | None = None,
     ) -> AppendResult:
-        """All-or-nothing append to one or more streams, in one transaction."""
-        request = prepare(batches, idempotency_key, self.registry)
+        """All-or-nothing append to one or more streams, in one transaction.
+
+        ``fingerprint`` replaces the request hash the key is checked against: the API passes a hash of
+        the HTTP request, so a retry matches even when the command would now decide differently.
+        """
+        request = prepare(batches, idempotency_key, self.registry, fingerprint)
         with self.engine.connect() as conn:
             conn.execution_options(sqlite_write=True)
             with conn.begin() as transaction:
@@ -205,6 +212,20 @@ class EventStore:
                 prev_hash = digest
             versions[stream.stream_id] = version
         return rows, versions
+
+    def idempotent_result(self, key: str) -> tuple[str, AppendResult] | None:
+        """The request hash and first result stored for an idempotency key, if it was used."""
+        idem = idempotency_table.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(idem.request_hash, cast(idem.result, Text)).where(idem.key == key)
+            ).one_or_none()
+        if row is None:
+            return None
+        stored = json.loads(row[1])
+        return row[0], AppendResult(
+            tuple(stored["positions"]), dict(stored["stream_versions"]), replayed=True
+        )
 
     # -- reading -------------------------------------------------------------------------------
 
