@@ -4,17 +4,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit setup bench clean
+.PHONY: run test lint unit setup system-deps bench clean
 
 run: $(STAMP)
 	$(BIN)/kaohe migrate
 	$(BIN)/kaohe status
 
-test: $(STAMP) lint
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain services workers tests bench
+	$(BIN)/ruff check domain services workers tests bench scripts
 	$(BIN)/ruff format --check domain services workers tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -27,6 +27,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/eventstore.py
 
 setup: $(STAMP)
+
+# Debian packages and free CJK fonts for the report renderer (idempotent; quiet when all is there).
+system-deps:
+	bash scripts/system-deps.sh
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

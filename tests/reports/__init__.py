@@ -1,0 +1,1 @@
+"""Tests of the document renderer (workers/reports) with the real tools: typst, poppler, LibreOffice."""
