@@ -13,10 +13,15 @@ from litestar.openapi.spec import Components, SecurityScheme
 from services.api.auth import PUBLIC_PATHS, BearerTokenMiddleware
 from services.api.middleware import RequestContextMiddleware
 from services.api.problems import EXCEPTION_HANDLERS
+from services.api.reads import CampaignReads, DocumentReads, InboxReads, LogReads
+from services.api.routes import command_handlers
 from services.api.system import SystemController
+from services.api.users import UserAdmin
 from services.bootstrap import Container, build
+from services.commands import CommandRunner
 from services.logs import configure_logging
 from services.settings import Settings
+from services.usecases import UseCases
 
 MAX_BODY_BYTES = 1024 * 1024
 BrokerCheck = Callable[[], tuple[bool, str]]
@@ -30,8 +35,18 @@ def create_app(
     settings = settings or Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
     container = container or build(settings)
+    runner = CommandRunner(container.store)
+    use_cases = UseCases(runner)
     app = Litestar(
-        route_handlers=[SystemController],
+        route_handlers=[
+            SystemController,
+            CampaignReads,
+            DocumentReads,
+            InboxReads,
+            LogReads,
+            UserAdmin,
+            *command_handlers(use_cases),
+        ],
         middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=PUBLIC_PATHS)],
         logging_config=None,  # services.logs owns logging
         exception_handlers=EXCEPTION_HANDLERS,
@@ -54,5 +69,6 @@ def create_app(
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
     app.state.container = container
     app.state.identity = container.identity
+    app.state.runner = runner
     app.state.broker_check = broker_check
     return app

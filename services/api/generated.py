@@ -9,7 +9,7 @@ import dataclasses
 import inspect
 import typing
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -17,7 +17,7 @@ import msgspec
 from litestar import Request, Response, post
 from litestar.exceptions import PermissionDeniedException, ValidationException
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import Parameter
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from domain.identity import Role
 from services.api.auth import allow
@@ -26,8 +26,14 @@ from services.commands import Actor, Aggregate, CommandResult, RequestInfo, fing
 from services.identity import User
 
 SERVER_FIELDS = frozenset({"at", "actor", "role"})
-# Who may state when something happened (recording past facts); everyone else acts "now".
-MAY_BACKDATE = frozenset({Role.DRAFTER, Role.SECTION_CHIEF, Role.DEPUTY_DIRECTOR, Role.DIRECTOR, Role.OFFICE})
+IdText = Annotated[
+    str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="An id of your choosing")
+]
+# Who may state when something happened (recording past facts). Assessed units always act "now", so an
+# appeal can never be dated back into its window.
+MAY_BACKDATE = frozenset(
+    {Role.DRAFTER, Role.SECTION_CHIEF, Role.DEPUTY_DIRECTOR, Role.DIRECTOR, Role.OFFICE, Role.CO_LEAD_UNIT}
+)
 
 
 class CommandAccepted(msgspec.Struct):
@@ -37,6 +43,15 @@ class CommandAccepted(msgspec.Struct):
     stream_version: int
     position: int
     id: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What an ``inject`` function may look at."""
+
+    user: User
+    body: Mapping[str, Any]
+    state: Any
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,16 +69,27 @@ class CommandRoute:
     own_unit_field: str | None = None
     """A body field that assessed and co-lead units may only set to their own unit."""
     tags: tuple[str, ...] = ()
+    use_case: str = ""
+    """The UseCases method that runs it (defaults to the aggregate's name)."""
+    inject: Mapping[str, Callable[[Context], Any]] = dataclasses.field(default_factory=dict)
+    """Command fields the server fills in (e.g. the working-day calendar), never read from the body."""
+    extra: tuple[tuple[str, Any, Any], ...] = ()
+    """Body-only fields (name, type, default) that ``inject`` functions read; not command fields."""
+    new_id: str | None = None
+    """A command field the server fills with a fresh id (returned as ``id``), e.g. ``submission_id``."""
+    operation: str = ""
+    """The OpenAPI operation id, when one command has two routes."""
 
     @property
     def operation_id(self) -> str:
-        name = self.command.__name__
+        name = self.operation or self.command.__name__
         return name[0].lower() + name[1:]
 
 
 def body_struct(route: CommandRoute) -> type[msgspec.Struct]:
     hints = typing.get_type_hints(route.command)
-    skip = SERVER_FIELDS | set(route.path_fields) | {route.key}
+    chosen_id = route.key if route.creates else route.new_id
+    skip = SERVER_FIELDS | set(route.path_fields) | {route.key, route.new_id} | set(route.inject)
     fields: list[Any] = []
     for f in dataclasses.fields(route.command):
         if f.name in skip:
@@ -74,9 +100,15 @@ def body_struct(route: CommandRoute) -> type[msgspec.Struct]:
             fields.append((f.name, hints[f.name], msgspec.field(default_factory=f.default_factory)))
         else:
             fields.append((f.name, hints[f.name]))
+    fields.extend(route.extra)
+    if chosen_id and chosen_id in hints:
+        fields.append((chosen_id, IdText | None, None))  # the caller may choose the new id; else we mint one
     fields.append(("at", datetime | None, None))
     return msgspec.defstruct(
-        f"{route.command.__name__}Request", fields, forbid_unknown_fields=True, kw_only=True
+        f"{route.operation_id[0].upper()}{route.operation_id[1:]}Request",
+        fields,
+        forbid_unknown_fields=True,
+        kw_only=True,
     )
 
 
@@ -91,42 +123,55 @@ def build_handler(route: CommandRoute, run: Runner) -> HTTPRouteHandler:
         request: Request[User, Any, Any] = kwargs["request"]
         data = kwargs["data"]
         user = request.user
-        fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "at"}
+        body = msgspec.structs.asdict(data)
+        chosen = body.pop(route.key if route.creates else (route.new_id or ""), None)
+        extras = {name for name, _, _ in route.extra}
+        fields = {k: v for k, v in body.items() if k != "at" and k not in extras}
         _check_own_unit(route, user, fields)
-        key = str(uuid.uuid4()) if route.creates else kwargs[route.key]
+        context = Context(user, body, request.app.state)
+        fields.update({name: make(context) for name, make in route.inject.items()})
+        idempotency_key = _scoped_key(user, kwargs.get("idempotency_key"))
+        new_id = chosen or (_new_id(idempotency_key) if (route.creates or route.new_id) else None)
+        key = new_id if route.creates and new_id else kwargs[route.key]
         fields.update({name: kwargs[name] for name in route.path_fields})
         if route.key in {f.name for f in dataclasses.fields(route.command)}:
             fields[route.key] = key
+        if route.new_id:
+            fields[route.new_id] = new_id
         command = route.command(**fields, **_server_fields(route, user, data.at))
-        actor = Actor(user.id, user.name, user.role.value, user.unit)
+        actor = Actor(user.name, user.name, user.role.value, user.unit)
         info = RequestInfo(
             request_id=request.scope.get("state", {}).get("request_id"),
             correlation_id=request.headers.get("x-correlation-id"),
-            idempotency_key=_scoped_key(user, kwargs.get("idempotency_key")),
+            idempotency_key=idempotency_key,
             fingerprint=fingerprint(request.method, request.url.path, msgspec.json.encode(data)),
             if_match=_if_match(kwargs.get("if_match")),
         )
         result = run(route, key, command, actor, info)
-        accepted = CommandAccepted(
-            result.stream_id, result.stream_version, result.position, key if route.creates else None
-        )
+        if route.creates:
+            new_id = result.stream_id.removeprefix(f"{route.aggregate.name}-")
+        accepted = CommandAccepted(result.stream_id, result.stream_version, result.position, new_id)
         headers = {"ETag": f'"{result.stream_version}"'}
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
-            accepted.id = result.stream_id.removeprefix(f"{route.aggregate.name}-") if route.creates else None
-        return Response(accepted, status_code=201 if route.creates else 200, headers=headers)
+        return Response(accepted, status_code=201 if new_id else 200, headers=headers)
 
     params = [
         inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
-        inspect.Parameter("data", inspect.Parameter.KEYWORD_ONLY, annotation=body),
-        *[inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, annotation=str) for p in path_params],
+        inspect.Parameter(
+            "data", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[body, JSONBody.__metadata__[0]]
+        ),
+        *[
+            inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, annotation=FromPath[str])
+            for p in path_params
+        ],
         inspect.Parameter(
             "idempotency_key",
             inspect.Parameter.KEYWORD_ONLY,
             annotation=Annotated[
                 str | None,
-                Parameter(
-                    header="Idempotency-Key",
+                HeaderParameter(
+                    name="Idempotency-Key",
                     description="Retries with the same key replay the first response.",
                 ),
             ],
@@ -137,7 +182,9 @@ def build_handler(route: CommandRoute, run: Runner) -> HTTPRouteHandler:
             inspect.Parameter.KEYWORD_ONLY,
             annotation=Annotated[
                 str | None,
-                Parameter(header="If-Match", description="The stream version you read (ETag); 412 if stale."),
+                HeaderParameter(
+                    name="If-Match", description="The stream version you read (ETag); 412 if stale."
+                ),
             ],
             default=None,
         ),
@@ -155,7 +202,7 @@ def build_handler(route: CommandRoute, run: Runner) -> HTTPRouteHandler:
         description=f"Allowed roles: {', '.join(r.value for r in route.roles)}.",
         tags=list(route.tags),
         responses=WRITE_ERRORS,
-        status_code=201 if route.creates else 200,
+        status_code=201 if (route.creates or route.new_id) else 200,
     )(handler)
 
 
@@ -164,13 +211,13 @@ def _server_fields(route: CommandRoute, user: User, at: datetime | None) -> dict
     when = datetime.now(UTC)
     if at is not None:
         if user.role not in MAY_BACKDATE:
-            raise _field_error("at", "only the bureau's staff may state when something happened")
+            raise _field_error("at", "assessed units act at the server's time; leave out at")
         if at.tzinfo is None:
             raise _field_error("at", "give a time zone, e.g. 2023-01-13T09:00:00+08:00")
         if at > when:
             raise _field_error("at", "cannot be in the future")
         when = at
-    values: dict[str, Any] = {"at": when, "actor": user.id}
+    values: dict[str, Any] = {"at": when, "actor": user.name}
     if "role" in names:
         values["role"] = user.role.value
     return values
@@ -186,6 +233,11 @@ def _field_error(field: str, message: str) -> Exception:
     return ValidationException(
         f"invalid {field}", extra=[{"key": field, "message": message, "source": "body"}]
     )
+
+
+def _new_id(idempotency_key: str | None) -> str:
+    # With a key, a retried create mints the same id, so the replayed response names the same resource.
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key)) if idempotency_key else str(uuid.uuid4())
 
 
 def _scoped_key(user: User, key: str | None) -> str | None:

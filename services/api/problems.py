@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.openapi.datastructures import ResponseSpec
 
 from domain.errors import DomainError, IllegalTransition, InvalidCommand, NotFound, PermissionDenied
+from services.commands import StaleVersion
 from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, InvalidAppend
 from services.logs import get_logger
 
@@ -116,6 +117,11 @@ def _idempotency(_: Request[Any, Any, Any], exc: IdempotencyConflict) -> Respons
     )
 
 
+def _stale(_: Request[Any, Any, Any], exc: StaleVersion) -> Response[Problem]:
+    detail = f"If-Match says version {exc.expected}, but {exc.stream_id} is at version {exc.actual}"
+    return problem(412, detail, "stale_version", current_version=exc.actual)
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     log.exception("request_failed", path=request.url.path, error=exc.__class__.__name__)
     return problem(500, "something went wrong on our side; the request id identifies it in the logs")
@@ -129,6 +135,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     InvalidAppend: _invalid_append,
     ConcurrencyError: _conflict,
     IdempotencyConflict: _idempotency,
+    StaleVersion: _stale,
     Exception: _unexpected,
 }
 

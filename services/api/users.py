@@ -1,0 +1,104 @@
+"""Users and tokens, for administrators: the same operations as `kaohe users` and `kaohe token`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, JSONBody
+
+from domain.identity import Role
+from services.api.auth import allow
+from services.api.problems import READ_ERRORS, WRITE_ERRORS
+from services.identity import Identity, IdentityError, User
+
+
+class UserView(msgspec.Struct):
+    name: str
+    role: str
+    role_label: str
+    unit: str | None
+
+
+class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    role: Role
+    password: str
+    unit: str | None = None
+
+
+class TokenCreate(msgspec.Struct, forbid_unknown_fields=True):
+    days: int = 30
+
+
+class TokenIssuedView(msgspec.Struct):
+    token: str
+    expires_at: datetime
+
+
+class Revoked(msgspec.Struct):
+    revoked: int
+
+
+def _view(user: User) -> UserView:
+    return UserView(user.name, user.role.value, user.role.label, user.unit)
+
+
+def _identity(request: Request[Any, Any, Any]) -> Identity:
+    identity: Identity = request.app.state.identity
+    return identity
+
+
+def _invalid(exc: IdentityError) -> ValidationException:
+    return ValidationException(
+        exc.message, extra=[{"key": exc.field, "message": exc.message, "source": "body"}]
+    )
+
+
+class UserAdmin(Controller):
+    path = "/users"
+    tags = ["用户"]
+    guards = [allow(Role.ADMIN)]
+
+    @get("/", sync_to_thread=True, responses=READ_ERRORS)
+    def list_users(self, request: Request[User, Any, Any]) -> list[UserView]:
+        """Every user with role and unit."""
+        return [_view(u) for u in _identity(request).list_users()]
+
+    @post("/", sync_to_thread=True, responses=WRITE_ERRORS)
+    def add_user(self, request: Request[User, Any, Any], data: JSONBody[UserCreate]) -> UserView:
+        """Add a user (the password is stored as an argon2 hash)."""
+        try:
+            user = _identity(request).add_user(
+                data.name, data.role, data.password, data.unit, actor=request.user.name
+            )
+        except IdentityError as exc:
+            raise _invalid(exc) from None
+        return _view(user)
+
+    @post("/{name:str}/tokens", sync_to_thread=True, responses=WRITE_ERRORS)
+    def issue_token(
+        self, request: Request[User, Any, Any], name: FromPath[str], data: JSONBody[TokenCreate]
+    ) -> TokenIssuedView:
+        """A new bearer token for a user; shown once, stored only as a hash."""
+        identity = _identity(request)
+        user = identity.find_user(name)
+        if user is None:
+            raise NotFoundException(f"no user named {name!r}")
+        try:
+            issued = identity.issue_token(user, data.days, actor=request.user.name)
+        except IdentityError as exc:
+            raise _invalid(exc) from None
+        return TokenIssuedView(issued.token, issued.expires_at)
+
+    @post("/{name:str}/tokens/revoke", sync_to_thread=True, responses=WRITE_ERRORS, status_code=200)
+    def revoke_tokens(self, request: Request[User, Any, Any], name: FromPath[str]) -> Revoked:
+        """Revoke every live token of a user."""
+        identity = _identity(request)
+        user = identity.find_user(name)
+        if user is None:
+            raise NotFoundException(f"no user named {name!r}")
+        return Revoked(identity.revoke_tokens(user, actor=request.user.name))
