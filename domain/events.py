@@ -93,12 +93,20 @@ def _encode(value: Any) -> Any:
 
 
 def _decode_dataclass(cls: type[Any], data: JSON) -> Any:
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _decode(hints[f.name], data[f.name])
+    kwargs = {name: _decode(tp, data[name]) for name, tp in _field_types(cls) if name in data}
     return cls(**kwargs)
+
+
+_FIELD_TYPES: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
+
+
+def _field_types(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """Resolved field types per class (resolving annotations is slow; classes never change)."""
+    found = _FIELD_TYPES.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _FIELD_TYPES[cls] = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    return found
 
 
 def _decode(tp: Any, value: Any) -> Any:

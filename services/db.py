@@ -18,7 +18,7 @@ def _serialize(value: Any) -> str:
     return value if isinstance(value, PreEncoded) else canonical_json(value)
 
 
-def make_engine(database_url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
+def make_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(database_url, echo=echo)
@@ -26,7 +26,9 @@ def make_engine(database_url: str, *, pool_size: int = 5, echo: bool = False) ->
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pre-ping: it would add a round trip to every checkout (every command). A dropped connection
+        # fails one statement, SQLAlchemy invalidates the pool, and the next checkout reconnects.
+        pool_recycle=1800,
         json_serializer=_serialize,
         json_deserializer=json.loads,
         echo=echo,
@@ -67,3 +69,11 @@ def _sqlite_engine(database_url: str, *, echo: bool) -> Engine:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def reader(engine: Engine) -> Engine:
+    """The same pool for plain reads: on PostgreSQL in autocommit, so a read is one round trip, not three
+    (no BEGIN and ROLLBACK around it). SQLite reads stay in their cheap local deferred transaction."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine

@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from domain.events import Event, to_data
 from domain.identity import ROLES_NEEDING_UNIT, Role, TokenIssued, TokenRevoked, UserRegistered
+from services.db import reader
 from services.eventstore.model import NewEvent
 from services.eventstore.store import EventStore, utc
 
@@ -87,6 +88,7 @@ class Identity:
 
     def __init__(self, engine: Engine, store: EventStore) -> None:
         self.engine = engine
+        self.reader = reader(engine)
         self.store = store
 
     def add_user(
@@ -122,17 +124,17 @@ class Identity:
         return user
 
     def find_user(self, name: str) -> User | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(select(users_table).where(users_table.c.name == name)).one_or_none()
         return None if row is None else User(row.id, row.name, Role(row.role), row.unit)
 
     def list_users(self) -> list[User]:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(select(users_table).order_by(users_table.c.name)).all()
         return [User(r.id, r.name, Role(r.role), r.unit) for r in rows]
 
     def check_password(self, name: str, password: str) -> User | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(select(users_table).where(users_table.c.name == name)).one_or_none()
         if row is None or row.disabled:
             _hasher.hash(password)  # same cost whether or not the user exists
@@ -193,7 +195,7 @@ class Identity:
                 users_table.c.disabled.is_(False),
             )
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(stmt).one_or_none()
         if row is None or utc(row.expires_at) <= datetime.now(UTC):
             return None

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Text, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from services.db import reader
 from services.eventstore.canonical import GENESIS_HASH, PreEncoded, canonical_json, event_hash, format_time
 from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, InvalidAppend
 from services.eventstore.model import AppendResult, LogHead, NewEvent, RecordedEvent, StreamAppend
@@ -55,6 +56,7 @@ class EventStore:
 
     def __init__(self, engine: Engine, registry: EventTypeRegistry) -> None:
         self.engine = engine
+        self.reader = reader(engine)
         self.registry = registry
 
     # -- writing -------------------------------------------------------------------------------
@@ -216,7 +218,7 @@ class EventStore:
     def idempotent_result(self, key: str) -> tuple[str, AppendResult] | None:
         """The request hash and first result stored for an idempotency key, if it was used."""
         idem = idempotency_table.c
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(
                 select(idem.request_hash, cast(idem.result, Text)).where(idem.key == key)
             ).one_or_none()
@@ -230,7 +232,7 @@ class EventStore:
     # -- reading -------------------------------------------------------------------------------
 
     def head(self) -> LogHead:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(
                 select(E.position, E.hash, E.recorded_at).order_by(E.position.desc()).limit(1)
             ).one_or_none()
@@ -240,7 +242,7 @@ class EventStore:
 
     def stream_version(self, stream_id: str) -> int:
         check_stream_id(stream_id)
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             value = conn.execute(select(func.max(E.version)).where(E.stream_id == stream_id)).scalar()
         return int(value or 0)
 
@@ -259,7 +261,7 @@ class EventStore:
             stmt = stmt.where(E.version <= to_version)
         if to_position is not None:
             stmt = stmt.where(E.position <= to_position)
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(stmt.order_by(E.version)).all()
         return [self._decode(row) for row in rows]
 
@@ -272,7 +274,7 @@ class EventStore:
         stmt = select(*READ_COLUMNS).where(E.position > after)
         if to_position is not None:
             stmt = stmt.where(E.position <= to_position)
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(stmt.order_by(E.position).limit(limit)).all()
         return [self._decode(row) for row in rows]
 
@@ -289,7 +291,7 @@ class EventStore:
 
     def position_at(self, moment: datetime) -> int:
         """The last position recorded at or before ``moment``: the log "as of" that time."""
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             value = conn.execute(select(func.max(E.position)).where(E.recorded_at <= utc(moment))).scalar()
         return int(value or 0)
 
