@@ -24,34 +24,48 @@ class NotCanonical(ValueError):
 def canonical_json(value: Any) -> str:
     """Sorted keys, no spaces, UTF-8 text, no floats: the same value always gives the same text."""
     _check(value, "$")
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise NotCanonical("text is not valid Unicode (a lone surrogate)") from None
+    return text
+
+
+_SCALARS = (type(None), bool, int)
 
 
 def _check(value: Any, path: str) -> None:
-    if value is None or isinstance(value, bool | int):
-        return
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         if "\x00" in value:
             raise NotCanonical(f"{path}: text may not contain a NUL character")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise NotCanonical(f"{path}: text is not valid Unicode (lone surrogate)") from None
+    elif kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                raise NotCanonical(f"{path}: object keys must be strings, not {type(key).__name__}")
+            if type(item) is not str or "\x00" in item or "\x00" in key:
+                _check(key, path)
+                _check(item, f"{path}.{key}")
+    elif kind is list or kind is tuple:
+        for index, item in enumerate(value):
+            _check(item, f"{path}[{index}]")
+    elif kind not in _SCALARS:
+        _refuse(value, path)
+
+
+def _refuse(value: Any, path: str) -> None:
+    """Anything but the exact JSON types: subclasses are checked as their base, the rest refused."""
+    bases: tuple[type[Any], ...] = (str, dict, list, tuple)
+    for base in bases:
+        if isinstance(value, base):
+            _check(base(value), path)
+            return
+    if isinstance(value, bool | int):
         return
     if isinstance(value, float):
         what = "a non-finite number" if not math.isfinite(value) else "a float"
         raise NotCanonical(f"{path}: {what} cannot be stored exactly; use a decimal string")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise NotCanonical(f"{path}: object keys must be strings, not {type(key).__name__}")
-            _check(key, path)
-            _check(item, f"{path}.{key}")
-        return
-    if isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            _check(item, f"{path}[{index}]")
-        return
     raise NotCanonical(f"{path}: {type(value).__name__} is not JSON-serialisable")
 
 

@@ -37,7 +37,7 @@ class AppendResult:
         return self.positions[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordedEvent:
     position: int
     stream_id: str

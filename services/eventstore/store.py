@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Text, cast, func, insert, select, update
+from sqlalchemy import Connection, Engine, Text, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.db import reader
@@ -16,10 +16,17 @@ from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, In
 from services.eventstore.model import AppendResult, LogHead, NewEvent, RecordedEvent, StreamAppend
 from services.eventstore.prepare import PreparedAppend, check_stream_id, prepare
 from services.eventstore.registry import EventTypeRegistry
-from services.eventstore.tables import events_table, head_table, idempotency_table
+from services.eventstore.statements import (
+    INSERT_EVENTS,
+    INSERT_KEY,
+    PREVIOUS,
+    check_params,
+    lock_statement,
+    recheck_statement,
+)
+from services.eventstore.tables import events_table, idempotency_table
 
 E = events_table.c
-HEAD_ID = 1
 READ_COLUMNS = (
     E.position,
     E.stream_id,
@@ -104,18 +111,19 @@ class EventStore:
         now = datetime.now(UTC)
         recorded_at = now if snap.last_time is None or now > snap.last_time else snap.last_time
         rows, versions = self._rows(request, snap, recorded_at)
-        conn.execute(insert(events_table), rows)
+        conn.execute(INSERT_EVENTS, rows)
         positions = tuple(row["position"] for row in rows)
         result = AppendResult(positions, versions)
         if request.idempotency_key is not None:
             conn.execute(
-                insert(idempotency_table).values(
-                    key=request.idempotency_key,
-                    request_hash=request.request_hash,
-                    result=_result_json(result),
-                    first_position=positions[0],
-                    recorded_at=recorded_at,
-                )
+                INSERT_KEY,
+                {
+                    "key": request.idempotency_key,
+                    "request_hash": request.request_hash,
+                    "result": _result_json(result),
+                    "first_position": positions[0],
+                    "recorded_at": recorded_at,
+                },
             )
         return result
 
@@ -126,52 +134,27 @@ class EventStore:
         PostgreSQL the subqueries may use a snapshot taken before the lock was granted; when the
         last visible position is not the head's, they are read again under the lock.
         """
-        n = request.count
-        last = select(E.position, E.hash, E.recorded_at).order_by(E.position.desc()).limit(1).subquery()
-        stmt = (
-            update(head_table)
-            .where(head_table.c.id == HEAD_ID)
-            .values(position=head_table.c.position + n)
-            .returning(
-                head_table.c.position,
-                select(last.c.position).scalar_subquery(),
-                select(last.c.hash).scalar_subquery(),
-                select(last.c.recorded_at).scalar_subquery(),
-                *self._check_columns(request),
-            )
-        )
-        row = conn.execute(stmt).one()
+        n, keyed = request.count, request.idempotency_key is not None
+        params = check_params(request)
+        row = conn.execute(lock_statement(len(request.streams), keyed), {"n": n, **params}).one()
         base = row[0] - n
         if (row[1] or 0) != base:
-            return self._reread(conn, request, base)
+            previous = conn.execute(PREVIOUS, {"base": base}).one_or_none()
+            snap = _Snapshot(
+                base, previous[0] if previous else GENESIS_HASH, utc(previous[1]) if previous else None
+            )
+            checks = conn.execute(recheck_statement(len(request.streams), keyed), params).one()
+            self._fill_checks(snap, request, checks)
+            return snap
         snap = _Snapshot(base, row[2] or GENESIS_HASH, utc(row[3]) if row[3] else None)
         self._fill_checks(snap, request, row[4:])
         return snap
-
-    def _check_columns(self, request: PreparedAppend) -> list[Any]:
-        columns: list[Any] = [
-            select(func.max(E.version)).where(E.stream_id == s.stream_id).scalar_subquery()
-            for s in request.streams
-        ]
-        if request.idempotency_key is not None:
-            idem = idempotency_table.c
-            match = idem.key == request.idempotency_key
-            columns.append(select(idem.request_hash).where(match).scalar_subquery())
-            columns.append(select(cast(idem.result, Text)).where(match).scalar_subquery())
-        return columns
 
     def _fill_checks(self, snap: _Snapshot, request: PreparedAppend, values: Sequence[Any]) -> None:
         for stream, version in zip(request.streams, values, strict=False):
             snap.versions[stream.stream_id] = version or 0
         if request.idempotency_key is not None and values[-2] is not None:
             snap.idempotency = (values[-2], json.loads(values[-1]))
-
-    def _reread(self, conn: Connection, request: PreparedAppend, base: int) -> _Snapshot:
-        row = conn.execute(select(E.hash, E.recorded_at).where(E.position == base)).one_or_none()
-        snap = _Snapshot(base, row[0] if row else GENESIS_HASH, utc(row[1]) if row else None)
-        checks = self._check_columns(request)
-        self._fill_checks(snap, request, conn.execute(select(*checks)).one() if checks else ())
-        return snap
 
     def _rows(
         self, request: PreparedAppend, snap: _Snapshot, recorded_at: datetime
@@ -271,11 +254,12 @@ class EventStore:
         """One page of the whole log, in position order, strictly after ``after``."""
         if limit < 1:
             raise InvalidAppend("limit", "must be at least 1")
-        stmt = select(*READ_COLUMNS).where(E.position > after)
-        if to_position is not None:
-            stmt = stmt.where(E.position <= to_position)
+        # Positions are gap-free, so a page is a range of the primary key: the plan stays an index range
+        # scan even on a table never analysed (ORDER BY ... LIMIT then may sort the whole table).
+        upper = after + limit if to_position is None else min(after + limit, to_position)
+        stmt = select(*READ_COLUMNS).where(E.position > after, E.position <= upper).order_by(E.position)
         with self.reader.connect() as conn:
-            rows = conn.execute(stmt.order_by(E.position).limit(limit)).all()
+            rows = conn.execute(stmt).all()
         return [self._decode(row) for row in rows]
 
     def iter_all(
@@ -305,7 +289,7 @@ class EventStore:
             type=row[4],
             schema_version=version,
             data=data,
-            metadata=json.loads(row[7]),
+            metadata={} if row[7] == "{}" else json.loads(row[7]),
             recorded_at=utc(row[8]),
             prev_hash=row[9],
             hash=row[10],

@@ -1,0 +1,1 @@
+"""Benchmarks: each prints rates and their ratios to a raw-driver baseline measured in the same run."""
