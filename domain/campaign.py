@@ -15,6 +15,7 @@ from domain import (
     campaign_reporting,
     campaign_scoring,
     campaign_setup,
+    campaign_work_steps,
 )
 from domain.calendar import WorkCalendar
 from domain.campaign_commands import (
@@ -30,6 +31,7 @@ from domain.campaign_commands import (
     OpenCampaign,
     OpenCollection,
     ProposeDeduction,
+    RecordWorkStep,
     RegisterUnits,
     RejectDeduction,
     ReviewSubmission,
@@ -73,6 +75,7 @@ from domain.campaign_events import (
     SubmissionReviewed,
     UnitsRegistered,
     VetoApplied,
+    WorkStepRecorded,
 )
 from domain.campaign_events_results import (
     AppealDecided,
@@ -100,6 +103,7 @@ from domain.campaign_state import (
 from domain.campaign_types import (
     TRANSITIONS,
     BasisDocument,
+    DatePrecision,
     Indicator,
     IndicatorKind,
     Notice,
@@ -108,6 +112,7 @@ from domain.campaign_types import (
     Stage,
     Unit,
     UnitGroup,
+    WorkStep,
 )
 from domain.errors import InvalidCommand
 from domain.events import Event
@@ -115,6 +120,7 @@ from domain.figures import DataReport, EvidenceFile, HotlineFigures, RatingCount
 
 _FEATURES = (
     campaign_setup,
+    campaign_work_steps,
     campaign_data,
     campaign_scoring,
     campaign_deductions,
@@ -205,6 +211,7 @@ __all__ = [
     "ConsultationOpinionGiven",
     "DataReport",
     "DataSubmitted",
+    "DatePrecision",
     "DecideAppeal",
     "DeductionConfirmed",
     "DeductionProposed",
@@ -235,6 +242,7 @@ __all__ = [
     "RatingCounts",
     "RecordDispatch",
     "RecordLetterSigned",
+    "RecordWorkStep",
     "RegisterUnits",
     "RejectDeduction",
     "ReopenScores",
@@ -265,6 +273,8 @@ __all__ = [
     "UnknownCommand",
     "VetoApplied",
     "WorkCalendar",
+    "WorkStep",
+    "WorkStepRecorded",
     "as_of",
     "decide",
     "evolve",

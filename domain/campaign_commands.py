@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.campaign_events import ReviewDecision
-from domain.campaign_types import BasisDocument, Indicator, Notice, Unit
+from domain.campaign_types import BasisDocument, DatePrecision, Indicator, Notice, Unit
 from domain.figures import DataReport, EvidenceFile
 
 
@@ -52,6 +52,18 @@ class ReviseIndicators(Command):
 class IssueDeployment(Command):
     document_number: str = ""
     summary: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordWorkStep(Command):
+    """Record a dated step the letter recounts that is no other event (e.g. a provincial notice received)."""
+
+    on: date
+    what: str
+    precision: DatePrecision = DatePrecision.DAY
+    indicator: str | None = None
+    issuer: str = ""
+    document_number: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

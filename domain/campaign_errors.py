@@ -71,6 +71,12 @@ class InvalidDeadline(InvalidCommand):
     code = "invalid_deadline"
 
 
+class InvalidWorkStepDate(InvalidCommand):
+    """A work step is recorded after it happened (not in the future); a month-precision one on the 1st."""
+
+    code = "invalid_work_step_date"
+
+
 class InvalidDecision(InvalidCommand):
     """维持 carries no new score; 调整 needs one."""
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.campaign_types import BasisDocument, Indicator, Notice, Unit
+from domain.campaign_types import BasisDocument, DatePrecision, Indicator, Notice, Unit
 from domain.events import Event, register
 from domain.figures import DataReport, EvidenceFile
 
@@ -69,6 +69,20 @@ class DeploymentIssued(Event):
     TYPE = "DeploymentIssued"
     document_number: str = ""
     summary: str = ""
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class WorkStepRecorded(Event):
+    """A dated step of the work (not otherwise an event) that the results letter recounts."""
+
+    TYPE = "WorkStepRecorded"
+    on: date
+    what: str
+    precision: DatePrecision = DatePrecision.DAY
+    indicator: str | None = None
+    issuer: str = ""
+    document_number: str = ""
 
 
 @register

@@ -18,7 +18,7 @@ from domain.campaign_state import (
     Submission,
     SubmissionStatus,
 )
-from domain.campaign_types import Indicator, Unit, UnitGroup
+from domain.campaign_types import Indicator, Unit, UnitGroup, WorkStep
 from domain.scoring import CellScore, ScoreEntry, compute, display
 
 _GROUP_ORDER = {group: index for index, group in enumerate(UnitGroup)}
@@ -81,6 +81,12 @@ def snapshot(state: CampaignState) -> tuple[PublishedScore, ...]:
         for r in scores_table(state)
         if r.score is not None and r.display is not None
     )
+
+
+def dated_steps(state: CampaignState) -> tuple[WorkStep, ...]:
+    """The dated steps of the work by date: the deployment and the recorded steps (ties: as recorded)."""
+    steps = (state.deployment, *state.work_steps) if state.deployment else state.work_steps
+    return tuple(sorted(steps, key=lambda s: s.on))
 
 
 def pending_submissions(state: CampaignState) -> tuple[Submission, ...]:

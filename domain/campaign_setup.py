@@ -34,7 +34,7 @@ from domain.campaign_events import (
 )
 from domain.campaign_rules import bump, require_stage, require_text, require_transition, stage_of
 from domain.campaign_state import CampaignState, IndicatorSetVersion
-from domain.campaign_types import Indicator, Stage
+from domain.campaign_types import Indicator, Stage, WorkStep
 from domain.events import Event
 
 REVISABLE = (Stage.DEPLOYED, Stage.COLLECTING, Stage.DETERMINING, Stage.CONSULTING)
@@ -180,7 +180,11 @@ def on_revised(state: CampaignState, e: IndicatorsRevised) -> CampaignState:
 
 def on_deployed(state: CampaignState, e: DeploymentIssued) -> CampaignState:
     first = IndicatorSetVersion(1, tuple(state.indicators.values()), e.at, e.actor, "部署")
-    return bump(state, stage=Stage.DEPLOYED, indicator_versions=(first,))
+    # The deployment is also a dated step of the work the letter recounts, by the assessing unit.
+    step = WorkStep(
+        on=e.at.date(), what=e.summary, issuer=state.assessing_unit, document_number=e.document_number
+    )
+    return bump(state, stage=Stage.DEPLOYED, indicator_versions=(first,), deployment=step)
 
 
 def on_collection(state: CampaignState, e: CollectionOpened) -> CampaignState:

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from domain.campaign_events import ReviewDecision
 from domain.campaign_events_results import AppealDecision, OpinionPosition, PublishedScore
-from domain.campaign_types import BasisDocument, Indicator, Notice, Stage, Unit
+from domain.campaign_types import BasisDocument, Indicator, Notice, Stage, Unit, WorkStep
 from domain.figures import DataReport, EvidenceFile
 from domain.scoring import ScoreEntry
 
@@ -180,6 +180,8 @@ class CampaignState:
     appeals: Mapping[str, Appeal] = field(default_factory=dict)
     reopenings: tuple[Reopening, ...] = ()
     reports: tuple[Report, ...] = ()
+    deployment: WorkStep | None = None
+    work_steps: tuple[WorkStep, ...] = ()
 
     @property
     def report(self) -> Report | None:

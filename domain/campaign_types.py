@@ -159,3 +159,23 @@ class Indicator:
             raise InvalidIndicator("the lead unit is not its own co-lead", code=self.code)
         if len({c.code for c in self.clauses}) != len(self.clauses):
             raise InvalidIndicator("rule clause codes repeat", code=self.code)
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"  # printed 2023年1月10日
+    MONTH = "month"  # printed 2022年12月: only the month is known, ``on`` is its first day
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkStep:
+    """A dated step of the work that the results letter recounts: a notice received, a report made.
+
+    ``indicator`` is None for a step of the whole campaign; ``issuer`` is who acted (empty: not said).
+    """
+
+    on: date
+    what: str
+    precision: DatePrecision = DatePrecision.DAY
+    indicator: str | None = None
+    issuer: str = ""
+    document_number: str = ""

@@ -15,6 +15,7 @@ from domain.campaign_commands import (
     IssueDeployment,
     OpenCampaign,
     OpenCollection,
+    RecordWorkStep,
     RegisterUnits,
     ReviewSubmission,
     StartDetermination,
@@ -35,6 +36,7 @@ from domain.campaign_events import ReviewDecision
 from domain.campaign_events_results import OpinionPosition
 from domain.campaign_types import (
     BasisDocument,
+    DatePrecision,
     Indicator,
     IndicatorKind,
     Notice,
@@ -81,7 +83,7 @@ BASIS = (
         number="安行审发〔2022〕22号",
         title="2022年度审批服务便民化和12345热线办理工作考核办法",
         issuer=ASSESSING_UNIT,
-        issued_on=None,  # printed as 2022年12月 only; see DATED_STEPS
+        issued_on=None,  # printed as 2022年12月 only: recorded as a month-precision work step
     ),
     BasisDocument(
         number="",  # the letter prints no 文号 for it
@@ -220,7 +222,26 @@ def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
 DEPLOYMENT_SUMMARY = "发文对全市政务服务“好差评”社会评价工作进行安排部署"
 SCORE_REASON = "2022年度省对市政务服务“好差评”指标不存在失分情况，各被考核单位均为满分10分"
 NO_DEDUCTION_REASON = "通过查阅资料、调用数据等方式，各县（市、区）和市级相关部门均不存在减分情况"
-CONSULTATION_OUTCOME = "经与市委编办沟通协商，该项内容不存在减分情况"
+CONSULTATION_OUTCOME = "该项内容不存在减分情况"
+PROVINCIAL_CENTRE = "省政务大数据服务中心"
+METHOD = BASIS[1]
+WORK_STEPS = (  # what the letter dates that is no other event (the deployment of 2023-01-13 is one)
+    RecordWorkStep(
+        at=at(1, 11, 10, 20), actor=DRAFTER, on=date(2022, 12, 1), precision=DatePrecision.MONTH,
+        what=f"印发《{METHOD.title}》（{METHOD.number}）", indicator=YINGSHANG_2.code, issuer=ASSESSING_UNIT,
+        document_number=METHOD.number,
+    ),
+    RecordWorkStep(
+        at=at(1, 11, 10, 30), actor=DRAFTER, on=date(2023, 1, 10),
+        what=f"印发《{BASIS[2].title}》，明确省对市政务服务“好差评”指标采取“社会评价+指标评分”方式考核",
+        indicator=HAOCHAPING.code, issuer=PROVINCIAL_CENTRE,
+    ),
+    RecordWorkStep(
+        at=at(1, 16, 17), actor=DRAFTER, on=date(2023, 1, 16),
+        what=f"主要负责同志带队赴{PROVINCIAL_CENTRE}专题汇报对接", indicator=HAOCHAPING.code,
+        issuer=ASSESSING_UNIT,
+    ),
+)  # fmt: skip
 
 
 def steps() -> tuple[Step, ...]:
@@ -234,8 +255,11 @@ def steps() -> tuple[Step, ...]:
                           report_to=REPORT_TO)),
         Step(RegisterUnits(at=at(1, 11, 9, 30), actor=d, units=UNITS)),
         Step(AssignIndicators(at=at(1, 11, 10), actor=d, indicators=INDICATORS)),
+        Step(WORK_STEPS[0], from_seed=True),
+        Step(WORK_STEPS[1], from_seed=True),
         Step(IssueDeployment(at=at(1, 13, 10), actor=c, summary=DEPLOYMENT_SUMMARY), from_seed=True),
         Step(OpenCollection(at=at(1, 13, 11), actor=c, deadline=date(2023, 2, 10))),
+        Step(WORK_STEPS[2], from_seed=True),
         Step(SubmitData(at=at(2, 8), actor=d, submission_id=SUBMISSION_ID, indicator=hcp, unit=None,
                         report=PROVINCIAL_REPORT)),
         Step(ReviewSubmission(at=at(2, 9), actor=c, submission_id=SUBMISSION_ID,

@@ -64,6 +64,7 @@ ROUTES: tuple[CommandRoute, ...] = (
     _campaign("/units", campaign.RegisterUnits, (R.DRAFTER,), "登记被考核单位"),
     _campaign("/indicators", campaign.AssignIndicators, (R.DRAFTER,), "设置考核指标"),
     _campaign("/indicators/revisions", campaign.ReviseIndicators, (R.DRAFTER, *LEADERS), "修订已部署的指标（新版本）"),
+    _campaign("/work-steps", campaign.RecordWorkStep, (R.DRAFTER, R.SECTION_CHIEF, R.OFFICE), "记录工作节点（如上级通知、汇报对接）"),
     _campaign("/deployment", campaign.IssueDeployment, (R.DRAFTER, R.SECTION_CHIEF, R.OFFICE), "部署"),
     _campaign("/collection", campaign.OpenCollection, (R.DRAFTER, R.SECTION_CHIEF), "开始数据收集"),
     _campaign("/determination", campaign.StartDetermination, (R.DRAFTER, R.SECTION_CHIEF), "开始赋分"),

@@ -17,7 +17,9 @@ C = f"/campaigns/{scenario.CAMPAIGN_ID}"
 
 
 def concrete(path: str) -> str:
-    return re.sub(r"\{(\w+):str\}", lambda m: scenario.CAMPAIGN_ID if m.group(1) == "campaign_id" else "x1", path)
+    return re.sub(
+        r"\{(\w+):str\}", lambda m: scenario.CAMPAIGN_ID if m.group(1) == "campaign_id" else "x1", path
+    )
 
 
 def open_campaign(api: Api) -> None:
@@ -48,7 +50,9 @@ def test_unknown_fields_and_bad_types_are_422_with_field_messages(api: Api) -> N
     assert any("surprise" in e["message"] or e["field"] == "surprise" for e in r.json()["errors"])
     r = api.post("section-chief", f"{C}/collection", {"deadline": "not a date"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "deadline"
-    r = api.post("section-chief", f"{C}/collection", {"deadline": "2023-02-10", "at": "2999-01-01T00:00:00+08:00"})
+    r = api.post(
+        "section-chief", f"{C}/collection", {"deadline": "2023-02-10", "at": "2999-01-01T00:00:00+08:00"}
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "at"
     assert api.log_head() == head
 
@@ -58,7 +62,9 @@ def test_malformed_json_is_400_and_oversized_bodies_are_413(api: Api) -> None:
     head = api.log_head()
     r = api.client.post(f"{C}/collection", content=b"{not json", headers=api.headers("drafter"))
     assert r.status_code == 400 and r.json()["status"] == 400
-    big = {"units": [{"code": f"U{i}", "name": "x" * 200, "group": "市级部门", "order": i} for i in range(6000)]}
+    big = {
+        "units": [{"code": f"U{i}", "name": "x" * 200, "group": "市级部门", "order": i} for i in range(6000)]
+    }
     r = api.post("drafter", f"{C}/units", big)
     assert r.status_code == 413 and r.headers["content-type"].startswith("application/problem+json")
     assert api.log_head() == head

@@ -24,8 +24,13 @@ from services.bootstrap import build
 from services.settings import Settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-SETUP = (campaign.OpenCampaign, campaign.RegisterUnits, campaign.AssignIndicators, campaign.IssueDeployment,
-         campaign.OpenCollection)  # fmt: skip
+SETUP = (
+    campaign.OpenCampaign,
+    campaign.RegisterUnits,
+    campaign.AssignIndicators,
+    campaign.IssueDeployment,
+    campaign.OpenCollection,
+)
 
 
 def free_port() -> int:
@@ -36,20 +41,42 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(pg_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    settings = Settings(data_dir=tmp_path, database_url=pg_url.replace("postgresql://", "postgresql+psycopg://"))
+    settings = Settings(
+        data_dir=tmp_path, database_url=pg_url.replace("postgresql://", "postgresql+psycopg://")
+    )
     container = build(settings)
     tokens = {}
     for name, role in (("drafter", Role.DRAFTER), ("section-chief", Role.SECTION_CHIEF)):
-        tokens[name] = container.identity.issue_token(container.identity.add_user(name, role, "password-123")).token
+        tokens[name] = container.identity.issue_token(
+            container.identity.add_user(name, role, "password-123")
+        ).token
     container.close()
     port = free_port()
-    env = {**os.environ, "KAOHE_DATABASE_URL": pg_url, "KAOHE_DATA_DIR": str(tmp_path), "KAOHE_LOG_FORMAT": "json",
-           "KAOHE_LOG_LEVEL": "WARNING", "KAOHE_WAKE_WORKERS": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "KAOHE_DATABASE_URL": pg_url,
+        "KAOHE_DATA_DIR": str(tmp_path),
+        "KAOHE_LOG_FORMAT": "json",
+        "KAOHE_LOG_LEVEL": "WARNING",
+        "KAOHE_WAKE_WORKERS": "0",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "services.api.app:create_app", "--factory", "--port", str(port),
-         "--workers", "2", "--log-level", "warning"],
-        env=env, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "services.api.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base)
@@ -81,7 +108,9 @@ def _setup(base: str, tokens: dict[str, str]) -> None:
                 assert r.status_code < 300, r.text
 
 
-def test_two_clients_racing_on_one_stream_get_a_409_never_a_lost_write(server: tuple[str, dict[str, str]]) -> None:
+def test_two_clients_racing_on_one_stream_get_a_409_never_a_lost_write(
+    server: tuple[str, dict[str, str]],
+) -> None:
     base, tokens = server
     _setup(base, tokens)
     path = f"/campaigns/{scenario.CAMPAIGN_ID}/submissions"
@@ -112,5 +141,7 @@ def test_two_clients_racing_on_one_stream_get_a_409_never_a_lost_write(server: t
     for problem in conflicts:
         assert problem["code"] == "concurrent_change" and problem["current_version"] >= 1
     with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
-        history = http.get(f"/campaigns/{scenario.CAMPAIGN_ID}/history", params={"type": "DataSubmitted"}).json()
+        history = http.get(
+            f"/campaigns/{scenario.CAMPAIGN_ID}/history", params={"type": "DataSubmitted"}
+        ).json()
     assert len(history["items"]) == statuses.count(201), "every 201 was recorded, every 409 left nothing"

@@ -21,9 +21,7 @@ from tests.api.conftest import USERS
 from tests.conftest import sqlite_url as _sqlite_url  # noqa: F401  (fixture)
 
 USER_OF_ROLE = {role: name for name, (role, _) in USERS.items()}
-ROUTE_ROLE = {
-    (re.sub(r"\{(\w+):str\}", r"{\1}", r.path), "POST"): USER_OF_ROLE[r.roles[0]] for r in ROUTES
-}
+ROUTE_ROLE = {(re.sub(r"\{(\w+):str\}", r"{\1}", r.path), "POST"): USER_OF_ROLE[r.roles[0]] for r in ROUTES}
 TOKENS: dict[str, str] = {}
 
 
@@ -66,9 +64,9 @@ def test_generated_requests_never_break_the_api(api_schema: Any) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= len(ROUTES)
     for operation in operations:
-        run = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)(
-            given(case=operation.as_strategy())(_check)
-        )
+        run = settings(
+            max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )(given(case=operation.as_strategy())(_check))
         run()
     assert len(STATUSES) > 5 * len(operations), "schemathesis really sent requests"
     assert {200, 201} & set(STATUSES) and {403, 404, 422} <= set(STATUSES), sorted(set(STATUSES))

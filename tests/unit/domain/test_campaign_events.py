@@ -21,6 +21,7 @@ from domain.campaign_commands import (
     IssueDeployment,
     OpenCollection,
     ProposeDeduction,
+    RecordWorkStep,
     RejectDeduction,
     ReviewSubmission,
     ReviseIndicators,
@@ -76,6 +77,7 @@ def full_history() -> list[Event]:
     commands: list[Any] = [
         IssueDeployment(at=t(1), actor=CHIEF, document_number="安行审发〔2023〕1号", summary="部署"),
         ReviseIndicators(at=t(1), actor=DRAFTER, indicators=INDICATORS, reason="补充细则", approver=LEADER),
+        RecordWorkStep(at=t(1), actor=DRAFTER, on=t(0).date(), what="汇报对接", indicator=FULL.code),
         OpenCollection(at=t(1), actor=CHIEF, deadline=t(10).date()),
         SubmitData(
             at=t(2),

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from domain.campaign import execute, fold
-from domain.campaign_queries import ordered_units, scores_table, undetermined_cells
+from domain.campaign_queries import dated_steps, ordered_units, scores_table, undetermined_cells
 from domain.campaign_state import INITIAL, CampaignState
 from domain.campaign_types import Stage, UnitGroup
 from domain.events import Event
@@ -122,3 +122,16 @@ def test_unit_names_and_rows_match_the_seed_annexes() -> None:
     rows = re.findall(r"^(\d+)\t(.+?)\t100分\t不扣分$", text, flags=re.MULTILINE)
     printed = [(int(n), name.replace(" ", "")) for n, name in rows]  # one cell wraps: "人民银行安康 中心支行"
     assert printed == [(u.order, u.name) for u in ordered_units(STATE)]
+
+
+def test_the_dated_steps_the_letter_recounts_are_recorded() -> None:
+    steps = dated_steps(STATE)
+    assert [(s.on.isoformat(), s.precision.value) for s in steps] == [
+        ("2022-12-01", "month"),
+        ("2023-01-10", "day"),
+        ("2023-01-13", "day"),  # the deployment (DeploymentIssued)
+        ("2023-01-16", "day"),
+    ]
+    assert steps[0].document_number == "安行审发〔2022〕22号"
+    assert steps[1].issuer == "省政务大数据服务中心"
+    assert STATE.deployment is steps[2]
