@@ -1,37 +1,24 @@
-"""The `kaohe` command line: migrate, verify, status (more commands join as the service grows)."""
+"""The `kaohe` command line: migrate, verify, status, users, tokens, projections, and running the service."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
 
 import click
 from sqlalchemy.exc import OperationalError
 
 from domain.identity import Role
 from services.bootstrap import build
+from services.cli_common import fail, load_settings
+from services.cli_projections import projections
+from services.cli_run import api, beat, serve, worker
 from services.identity import Identity, IdentityError
-from services.logs import configure_logging, get_logger
+from services.logs import get_logger
 from services.migrate import current_revision, head_revision, migrate
-from services.settings import Settings, SettingsError
 
 log = get_logger("kaohe.cli")
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"kaohe: {message}", err=True)
-    sys.exit(1)
-
-
-def load_settings() -> Settings:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        fail(str(exc))
-    configure_logging(settings.log_format, settings.log_level)
-    return settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -207,6 +194,9 @@ def _identity() -> Iterator[Identity]:
     finally:
         container.close()
 
+
+for command in (projections, serve, api, worker, beat):
+    main.add_command(command)
 
 if __name__ == "__main__":
     main()

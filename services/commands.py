@@ -12,8 +12,10 @@ from domain.events import Event, from_data, to_data
 from services.eventstore.errors import IdempotencyConflict
 from services.eventstore.model import AppendResult, NewEvent, StreamAppend
 from services.eventstore.store import EventStore
+from services.logs import get_logger
 
 S = TypeVar("S")
+log = get_logger("kaohe.commands")
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,19 @@ class _Cached:
     state: Any
 
 
+AfterAppend = Callable[[CommandResult, RequestInfo], None]
+
+
 @dataclass
 class CommandRunner:
-    """Loads aggregates (with a per-process cache: events never change) and appends decisions."""
+    """Loads aggregates (with a per-process cache: events never change) and appends decisions.
+
+    ``after_append`` runs after each committed append (never for a replay): the API wakes the workers
+    there. It must not fail the command, so its errors are logged and swallowed.
+    """
 
     store: EventStore
+    after_append: AfterAppend | None = None
     _cache: dict[str, _Cached] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -151,7 +161,18 @@ class CommandRunner:
             return CommandResult(primary, version, self.store.head().position)
         result = self.store.append_streams(batches, request.idempotency_key, request.fingerprint)
         decided = [e for s, _, events in changes if s == primary for e in events]
-        return _result(primary, result, decided)
+        outcome = _result(primary, result, decided)
+        if not result.replayed:
+            self._notify(outcome, request)
+        return outcome
+
+    def _notify(self, result: CommandResult, request: RequestInfo) -> None:
+        if self.after_append is None:
+            return
+        try:
+            self.after_append(result, request)
+        except Exception as exc:  # the events are committed; the sweep will pick them up
+            log.warning("after_append_failed", error=f"{exc.__class__.__name__}: {exc}")
 
 
 def _result(stream_id: str, result: AppendResult, events: Sequence[Event]) -> CommandResult:

@@ -21,6 +21,18 @@ class Settings:
     broker_url: str | None = None
     log_format: str = "auto"
     log_level: str = "INFO"
+    sweep_seconds: float = 20.0
+    """How often beat re-runs catch-up for every projection (the safety net for lost wake-ups)."""
+    read_wait_seconds: float = 3.0
+    """The longest a query with ``wait_for`` waits for a projection before the log answers."""
+    projection_batch: int = 500
+    """Events per transaction when a projection catches up (rebuilds use ``rebuild_batch``)."""
+    rebuild_batch: int = 5000
+
+    @property
+    def broker_dir(self) -> Path:
+        """Where the embedded (filesystem) broker keeps its messages when no KAOHE_BROKER_URL is set."""
+        return self.data_dir / "broker"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +50,10 @@ class Settings:
             broker_url=env.get("KAOHE_BROKER_URL") or None,
             log_format=log_format,
             log_level=env.get("KAOHE_LOG_LEVEL", "INFO").upper(),
+            sweep_seconds=_seconds(env, "KAOHE_SWEEP_SECONDS", 20.0),
+            read_wait_seconds=_seconds(env, "KAOHE_READ_WAIT_SECONDS", 3.0),
+            projection_batch=_batch(env, "KAOHE_PROJECTION_BATCH", 500),
+            rebuild_batch=_batch(env, "KAOHE_REBUILD_BATCH", 5000),
         )
 
     @property
@@ -53,3 +69,23 @@ def normalise_database_url(url: str) -> str:
     if not url.startswith(("sqlite", "postgresql+psycopg")):
         raise SettingsError(f"KAOHE_DATABASE_URL must be a sqlite:// or postgresql:// URL, not {url!r}")
     return url
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 < value <= 3600:
+        raise SettingsError(f"{name} must be between 0 and 3600 seconds, not {raw!r}")
+    return value
+
+
+def _batch(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 100 <= int(raw) <= 10_000:
+        raise SettingsError(f"{name} must be a whole number of events from 100 to 10000, not {raw!r}")
+    return int(raw)

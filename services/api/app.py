@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from litestar import Litestar
@@ -11,15 +12,22 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from services.api.auth import PUBLIC_PATHS, BearerTokenMiddleware
+from services.api.metrics import MetricsController
 from services.api.middleware import RequestContextMiddleware
 from services.api.problems import EXCEPTION_HANDLERS
-from services.api.reads import CampaignReads, DocumentReads, InboxReads, LogReads
+from services.api.projected import ProjectedReads
+from services.api.reads import CampaignReads, DocumentReads, LogReads
 from services.api.routes import command_handlers
 from services.api.system import SystemController
 from services.api.users import UserAdmin
 from services.bootstrap import Container, build
-from services.commands import CommandRunner
+from services.broker import check_broker
+from services.commands import CommandResult, CommandRunner, RequestInfo
+from services.dispatch import BackgroundWaker, Waker, install_signals, producer
 from services.logs import configure_logging
+from services.metrics import Metrics
+from services.projections.reads import ProjectionReader
+from services.projections.registry import PROJECTIONS
 from services.settings import Settings
 from services.usecases import UseCases
 
@@ -31,19 +39,30 @@ def create_app(
     settings: Settings | None = None,
     container: Container | None = None,
     broker_check: BrokerCheck | None = None,
+    waker: Waker | None = None,
 ) -> Litestar:
+    """The API. Committed commands wake the workers through ``waker`` (by default, Celery messages)."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
+    # Handlers are threads that mostly wait on the database. An append holds the log lock across a few
+    # round trips; with the default 5 ms GIL switch interval the holder waits that long for the GIL after
+    # each one, and every other append waits behind it (docs/performance.md). 0.5 ms keeps the lock short.
+    sys.setswitchinterval(0.0005)
     container = container or build(settings)
-    runner = CommandRunner(container.store)
+    if waker is None:
+        install_signals()
+        waker = BackgroundWaker(producer(settings), PROJECTIONS)
+    metrics = Metrics(container.engine)
+    runner = CommandRunner(container.store, after_append=_after_append(waker, metrics))
     use_cases = UseCases(runner)
     app = Litestar(
         route_handlers=[
             SystemController,
             CampaignReads,
             DocumentReads,
-            InboxReads,
+            ProjectedReads,
             LogReads,
+            MetricsController,
             UserAdmin,
             *command_handlers(use_cases),
         ],
@@ -62,7 +81,7 @@ def create_app(
             ),
             security=[{"BearerToken": []}],
         ),
-        on_shutdown=[container.close],
+        on_shutdown=[waker.close, container.close],
         debug=False,
     )
     # Outside Litestar's own error handling, so 401s and 404s get a request id and an access line too.
@@ -70,5 +89,15 @@ def create_app(
     app.state.container = container
     app.state.identity = container.identity
     app.state.runner = runner
-    app.state.broker_check = broker_check
+    app.state.broker_check = broker_check or (lambda: check_broker(settings))
+    app.state.reader = ProjectionReader(container.engine, container.store, settings.read_wait_seconds)
+    app.state.metrics = metrics
     return app
+
+
+def _after_append(waker: Waker, metrics: Metrics) -> Callable[[CommandResult, RequestInfo], None]:
+    def after_append(result: CommandResult, request: RequestInfo) -> None:
+        metrics.appended(len(result.events))
+        waker.wake(request.request_id)
+
+    return after_append

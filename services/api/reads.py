@@ -33,6 +33,7 @@ from services.queries import (
 )
 from services.usecases import CAMPAIGN, DOCUMENT
 
+MAX_POSITION = 2**63 - 1
 INTERNAL = allow(*(r for r in Role if r is not Role.ASSESSED_UNIT))
 AsOfParam = Annotated[
     str | None,
@@ -161,12 +162,6 @@ class DocumentView(msgspec.Struct):
     decisions: list[DecisionView]
     stream_version: int
     as_of_position: int | None
-
-
-class Inbox(msgspec.Struct):
-    user: str
-    role: str
-    tasks: list[TaskView]
 
 
 class EventView(msgspec.Struct):
@@ -425,23 +420,6 @@ def _decision(e: Any) -> DecisionView:
     )
 
 
-class InboxReads(Controller):
-    tags = ["工作台"]
-    guards = [ANY_ROLE]
-
-    @get("/inbox", sync_to_thread=True, responses=READ_ERRORS)
-    def inbox(self, request: Request[User, Any, Any]) -> Inbox:
-        """The caller's open approval tasks: assigned to them, or offered to their role."""
-        user = request.user
-        tasks = []
-        for doc_id, state in document_states(_runner(request)):
-            for task in _task_views(doc_id, state):
-                mine = task.assignee == user.name or (task.assignee is None and task.role == user.role.value)
-                if mine:
-                    tasks.append(task)
-        return Inbox(user.name, user.role.value, tasks)
-
-
 class LogReads(Controller):
     tags = ["审计"]
     guards = [INTERNAL]
@@ -450,7 +428,7 @@ class LogReads(Controller):
     def events(
         self,
         request: Request[User, Any, Any],
-        after: Annotated[int, QueryParameter(ge=0)] = 0,
+        after: Annotated[int, QueryParameter(ge=0, le=MAX_POSITION)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> EventPage:
         """The raw event log in position order, with hashes, one page at a time."""

@@ -1,0 +1,38 @@
+"""Celery tasks: projections catch up, the periodic sweep, a rebuild. Each is safe to run twice."""
+
+from __future__ import annotations
+
+from services.broker import CATCH_UP, REBUILD, SWEEP
+from services.dispatch import send_catch_up
+from services.logs import get_logger
+from services.projections.registry import PROJECTIONS
+from workers.celery_app import app
+from workers.policy import kaohe_task
+from workers.runtime import runtime
+
+log = get_logger("kaohe.tasks")
+
+
+@kaohe_task(app, CATCH_UP)
+def catch_up(name: str | None = None) -> int:
+    """Apply whatever the log holds after the checkpoint of one projection (or of all)."""
+    names = [name] if name else list(PROJECTIONS)
+    applied = 0
+    for each in names:
+        applied += sum(p.applied for p in runtime().runner.catch_up(each))
+    return applied
+
+
+@kaohe_task(app, SWEEP)
+def sweep() -> None:
+    """The safety net: housekeeping, then a catch-up for every projection, whatever messages were lost."""
+    names = runtime().runner.sweep()
+    send_catch_up(app, names)
+
+
+@kaohe_task(app, REBUILD)
+def rebuild(name: str) -> int:
+    """Build a new generation of one projection from position 0, then switch reads to it."""
+    generation = runtime().runner.rebuild(name)
+    log.info("projection_rebuild_running", projection=name, generation=generation)
+    return sum(p.applied for p in runtime().runner.catch_up(name))
