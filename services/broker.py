@@ -19,7 +19,8 @@ FOLDERS = ("queue", "processed", "control")
 CATCH_UP = "kaohe.projections.catch_up"
 SWEEP = "kaohe.projections.sweep"
 REBUILD = "kaohe.projections.rebuild"
-TASK_NAMES = (CATCH_UP, SWEEP, REBUILD)
+RENDER = "kaohe.reports.render"
+TASK_NAMES = (CATCH_UP, SWEEP, REBUILD, RENDER)
 CONNECT_TIMEOUT = 2.0
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from services.broker import CATCH_UP, REBUILD, SWEEP
+from services.artifacts import ArtifactStore
+from services.broker import CATCH_UP, REBUILD, RENDER, SWEEP
+from services.commands import CommandRunner
 from services.dispatch import send_catch_up
 from services.logs import get_logger
 from services.projections.registry import PROJECTIONS
+from services.reports import pending_reports
 from workers.celery_app import app
 from workers.policy import kaohe_task
+from workers.report_render import render_report
 from workers.runtime import runtime
 
 log = get_logger("kaohe.tasks")
@@ -28,6 +32,8 @@ def sweep() -> None:
     """The safety net: housekeeping, then a catch-up for every projection, whatever messages were lost."""
     names = runtime().runner.sweep()
     send_catch_up(app, names)
+    for report_id in pending_reports(CommandRunner(runtime().container.store)):
+        app.send_task(RENDER, kwargs={"report_id": report_id})
 
 
 @kaohe_task(app, REBUILD)
@@ -36,3 +42,11 @@ def rebuild(name: str) -> int:
     generation = runtime().runner.rebuild(name)
     log.info("projection_rebuild_running", projection=name, generation=generation)
     return sum(p.applied for p in runtime().runner.catch_up(name))
+
+
+@kaohe_task(app, RENDER)
+def render(report_id: str) -> str:
+    """Render a requested report (DOCX, PDF, XLSX) from the log as of its position."""
+    container = runtime().container
+    store = ArtifactStore(container.settings.data_dir / "artifacts")
+    return render_report(CommandRunner(container.store), store, report_id)

@@ -17,6 +17,7 @@ from services.api.middleware import RequestContextMiddleware
 from services.api.problems import EXCEPTION_HANDLERS
 from services.api.projected import ProjectedReads
 from services.api.reads import CampaignReads, DocumentReads, LogReads
+from services.api.reports_api import ReportRoutes
 from services.api.routes import command_handlers
 from services.api.system import SystemController
 from services.api.users import UserAdmin
@@ -64,6 +65,7 @@ def create_app(
             LogReads,
             MetricsController,
             UserAdmin,
+            ReportRoutes,
             *command_handlers(use_cases),
         ],
         middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=PUBLIC_PATHS)],
@@ -92,6 +94,8 @@ def create_app(
     app.state.broker_check = broker_check or (lambda: check_broker(settings))
     app.state.reader = ProjectionReader(container.engine, container.store, settings.read_wait_seconds)
     app.state.metrics = metrics
+    # Render requests go to the workers through the same producer as the wake-ups (none: tests, tools).
+    app.state.report_sender = getattr(waker, "app", None)
     return app
 
 

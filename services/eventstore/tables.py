@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -24,8 +24,6 @@ class EventRecord(SQLModel, table=True):
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
-        Index("ix_events_recorded_at", "recorded_at"),
-        Index("ix_events_type", "type"),
     )
 
     position: int = Field(sa_column=Column(Position, primary_key=True, autoincrement=False))

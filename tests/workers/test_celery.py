@@ -12,7 +12,12 @@ from services.settings import Settings
 from workers.celery_app import app, create_celery
 from workers.policy import POLICY, TRANSIENT, kaohe_task
 
-PINNED = {"kaohe.projections.catch_up", "kaohe.projections.sweep", "kaohe.projections.rebuild"}
+PINNED = {
+    "kaohe.projections.catch_up",
+    "kaohe.projections.sweep",
+    "kaohe.projections.rebuild",
+    "kaohe.reports.render",
+}
 
 
 def test_task_names_are_pinned() -> None:

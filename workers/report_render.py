@@ -1,0 +1,92 @@
+"""Render a requested report from the log as of its position; store the files; record the outcome."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from domain import reports
+from services.artifacts import ArtifactStore
+from services.commands import Actor, CommandRunner, RequestInfo
+from services.eventstore.errors import ConcurrencyError
+from services.logs import get_logger
+from services.reports import REPORT, set_progress
+from services.usecases import CAMPAIGN, DOCUMENT
+from workers.reports.build import build_model
+from workers.reports.model import ReportModelError
+from workers.reports.render import render_all
+
+log = get_logger("kaohe.reports.render")
+WORKER = Actor("kaohe-worker", "kaohe-worker", "system")
+CST = timezone(timedelta(hours=8))
+
+
+def render_report(runner: CommandRunner, store: ArtifactStore, report_id: str) -> str:
+    """Idempotent: a rendered report is left alone; a crash mid-way leaves no file half-written
+    (artifacts are written whole, by content) and the next delivery renders again, byte for byte."""
+    state, _ = runner.load(REPORT, REPORT.stream_id(report_id))
+    if state.status is reports.ReportStatus.NEW:
+        log.warning("report_unknown", report_id=report_id)
+        return "unknown"
+    if state.status is reports.ReportStatus.RENDERED:
+        return "already rendered"
+    engine = runner.store.engine
+    set_progress(engine, report_id, "rendering", 1)
+    try:
+        artifacts = _render(runner, store, state, engine)
+    except ReportModelError as exc:  # the record cannot make this letter: retrying will not help
+        set_progress(engine, report_id, "failed", 0, str(exc))
+        failed = reports.RecordReportFailed(
+            at=_now(), actor=WORKER.user_id, reason=str(exc), attempt=state.attempts + 1
+        )
+        _record(runner, report_id, failed)
+        return "failed"
+    sizes = {fmt: size for fmt, (_, size) in artifacts.items()}
+    hashes = {fmt: digest for fmt, (digest, _) in artifacts.items()}
+    command = reports.RecordReportRendered(
+        at=_now(), actor=WORKER.user_id, as_of_position=state.as_of_position, artifacts=hashes, sizes=sizes
+    )
+    _record(runner, report_id, command)
+    set_progress(engine, report_id, "done", 100)
+    return "rendered"
+
+
+def _render(
+    runner: CommandRunner, store: ArtifactStore, state: reports.ReportState, engine: object
+) -> dict[str, tuple[str, int]]:
+    position = state.as_of_position
+    campaign, _ = runner.load_as_of(CAMPAIGN, CAMPAIGN.stream_id(state.campaign_id), position)
+    doc = None
+    if state.document_id:
+        doc, _ = runner.load_as_of(DOCUMENT, DOCUMENT.stream_id(state.document_id), position)
+    model = build_model(campaign, doc, position, state.mode, on=_record_date(runner, state))
+
+    def progress(percent: int) -> None:
+        set_progress(runner.store.engine, state.report_id, "rendering", max(1, min(99, percent)))
+
+    rendered = render_all(model, progress=progress)
+    stored = {}
+    for fmt in state.formats:
+        artifact = rendered[fmt]
+        stored[fmt] = (store.put(artifact.data), len(artifact.data))
+    return stored
+
+
+def _record_date(runner: CommandRunner, state: reports.ReportState) -> date:
+    """A draft's date: the business day of the campaign's last event at the position (same P, same date)."""
+    events = runner.store.read_stream(CAMPAIGN.stream_id(state.campaign_id), to_position=state.as_of_position)
+    if not events:
+        return date(2000, 1, 1)
+    return datetime.fromisoformat(events[-1].data["at"]).astimezone(CST).date()
+
+
+def _record(runner: CommandRunner, report_id: str, command: object) -> None:
+    for _ in range(3):
+        try:
+            runner.execute(REPORT, report_id, command, WORKER, RequestInfo())
+            return
+        except ConcurrencyError:  # another delivery recorded meanwhile; decide again on the new state
+            continue
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
