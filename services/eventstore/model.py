@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 ANY_VERSION = None
 """Pass as ``expected_version`` to append without a concurrency check."""
@@ -37,8 +37,10 @@ class AppendResult:
         return self.positions[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class RecordedEvent:
+class RecordedEvent(NamedTuple):
+    """A stored event as read (payload upcast to the current schema). A named tuple: replay builds one per
+    event, and a tuple is built several times faster than a frozen dataclass."""
+
     position: int
     stream_id: str
     version: int

@@ -40,6 +40,11 @@ class EventTypeRegistry:
     def knows(self, type_name: str) -> bool:
         return type_name in self._types
 
+    def is_outdated(self, type_name: str, version: int) -> bool:
+        """Whether a stored payload of this version needs upcasting (unknown types never do)."""
+        info = self._types.get(type_name)
+        return info is not None and version < info.version
+
     def current_version(self, type_name: str) -> int:
         return self._types[type_name].version
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Text, bindparam, cast, func, select
+from sqlalchemy import Connection, Engine, Text, bindparam, cast, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from services.db import reader
@@ -24,9 +24,10 @@ from services.eventstore.statements import (
     lock_statement,
     recheck_statement,
 )
-from services.eventstore.tables import events_table, idempotency_table
+from services.eventstore.tables import UTCTime, events_table, idempotency_table
 
 E = events_table.c
+_loads = json.JSONDecoder().decode
 READ_COLUMNS = (
     E.position,
     E.stream_id,
@@ -36,7 +37,7 @@ READ_COLUMNS = (
     E.schema_version,
     cast(E.data, Text),
     cast(E.metadata, Text),
-    E.recorded_at,
+    type_coerce(E.recorded_at, UTCTime()),
     E.prev_hash,
     E.hash,
 )
@@ -44,7 +45,9 @@ READ_COLUMNS = (
 
 def utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; the store only ever writes UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 class _Snapshot:
@@ -292,19 +295,14 @@ class EventStore:
         return low
 
     def _decode(self, row: Any) -> RecordedEvent:
-        version, data = self.registry.upcast(row[4], row[5], json.loads(row[6]))
+        # Positional and branch-light: replay and projections call this once per event.
+        data = _loads(row[6])
+        version = row[5]
+        if self.registry.is_outdated(row[4], version):
+            version, data = self.registry.upcast(row[4], version, data)
+        metadata = {} if row[7] == "{}" else _loads(row[7])
         return RecordedEvent(
-            position=row[0],
-            stream_id=row[1],
-            version=row[2],
-            event_id=row[3],
-            type=row[4],
-            schema_version=version,
-            data=data,
-            metadata={} if row[7] == "{}" else json.loads(row[7]),
-            recorded_at=utc(row[8]),
-            prev_hash=row[9],
-            hash=row[10],
+            row[0], row[1], row[2], row[3], row[4], version, data, metadata, row[8], row[9], row[10]
         )
 
 

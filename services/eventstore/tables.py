@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -22,9 +33,7 @@ class EventRecord(SQLModel, table=True):
     """One stored event. Rows are never updated or deleted (database triggers refuse it)."""
 
     __tablename__ = "events"
-    __table_args__ = (
-        UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
-    )
+    __table_args__ = (UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),)
 
     position: int = Field(sa_column=Column(Position, primary_key=True, autoincrement=False))
     stream_id: str = Field(sa_column=Column(String(STREAM_ID_MAX), nullable=False))
@@ -64,3 +73,26 @@ events_table = EventRecord.__table__  # type: ignore[attr-defined]
 head_table = LogHeadRecord.__table__  # type: ignore[attr-defined]
 idempotency_table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata
+
+
+class UTCTime(TypeDecorator[datetime]):
+    """Reads ``recorded_at`` as an aware UTC datetime. On SQLite (stored as ISO text) with the C parser
+    instead of SQLAlchemy's regular expression: replay reads one per event."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], datetime | None]:
+        if dialect.name == "sqlite":
+            return _from_sqlite_text
+        return _as_utc
+
+
+def _from_sqlite_text(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _as_utc(value: Any) -> datetime | None:
+    if value is None or value.tzinfo is UTC:
+        return value  # type: ignore[no-any-return]
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)  # type: ignore[no-any-return]

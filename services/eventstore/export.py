@@ -1,0 +1,279 @@
+"""The log as a JSON Lines file with its hashes, a manifest beside it, and the offline check of both.
+
+One event per line, exactly as stored (payloads raw, not upcast), so an auditor can recompute the hash chain
+with nothing but this file: ``kaohe verify --file`` needs no database. The manifest (``FILE.manifest.json``)
+pins what the chain alone cannot: where the file starts (the ``prev_hash`` of its first event), where it ends
+(count, last position, last hash) and the file's own sha256, so a line cut from the end is found too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from services.eventstore.canonical import GENESIS_HASH, format_time
+from services.eventstore.verify import RawEvent, iter_raw, raw_from_json, verify_events
+
+FORMAT = "kaohe-export/1"
+FIELDS = (
+    "position", "stream_id", "version", "event_id", "type", "schema_version", "data", "metadata",
+    "recorded_at", "prev_hash", "hash",
+)  # fmt: skip
+Progress = Callable[[int], None]
+
+
+class ExportError(ValueError):
+    """The export cannot be written (an empty range, a position past the head, ...)."""
+
+
+def manifest_path(path: Path) -> Path:
+    return path.with_name(path.name + ".manifest.json")
+
+
+def export_line(event: RawEvent) -> str:
+    """One event as one line: its payloads as JSON objects, its time as hashed (UTC, microseconds)."""
+    record = {
+        "position": event.position,
+        "stream_id": event.stream_id,
+        "version": event.version,
+        "event_id": event.event_id,
+        "type": event.type,
+        "schema_version": event.schema_version,
+        "data": json.loads(event.data_json),
+        "metadata": json.loads(event.metadata_json),
+        "recorded_at": format_time(event.recorded_at),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    count: int
+    first_position: int
+    last_position: int
+    first_prev_hash: str
+    last_hash: str
+    sha256: str
+    created_at: str
+    file: str
+    format: str = FORMAT
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "file": self.file,
+            "count": self.count,
+            "first_position": self.first_position,
+            "last_position": self.last_position,
+            "first_prev_hash": self.first_prev_hash,
+            "last_hash": self.last_hash,
+            "sha256": self.sha256,
+            "created_at": self.created_at,
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Manifest:
+        return cls(
+            count=int(value["count"]),
+            first_position=int(value["first_position"]),
+            last_position=int(value["last_position"]),
+            first_prev_hash=str(value["first_prev_hash"]),
+            last_hash=str(value["last_hash"]),
+            sha256=str(value["sha256"]),
+            created_at=str(value["created_at"]),
+            file=str(value.get("file", "")),
+            format=str(value.get("format", FORMAT)),
+        )
+
+
+def export_range(head: int, first: int | None, last: int | None) -> tuple[int, int]:
+    """The positions to write, both included; refuses a range outside the log."""
+    start = 1 if first is None else first
+    end = head if last is None else last
+    if head == 0:
+        raise ExportError("the event log is empty: nothing to export")
+    if start < 1:
+        raise ExportError(f"--from must be 1 or more, not {start}")
+    if end > head:
+        raise ExportError(f"--to {end} is past the end of the log (last position {head})")
+    if start > end:
+        raise ExportError(f"--from {start} is after --to {end}")
+    return start, end
+
+
+def write_export(
+    engine: Engine, path: Path, first: int, last: int, progress: Progress | None = None
+) -> Manifest:
+    """Write positions ``first..last`` to ``path`` (via a temporary file) and the manifest beside it."""
+    report = progress or (lambda _n: None)
+    digest = hashlib.sha256()
+    count, first_prev, last_hash = 0, GENESIS_HASH, GENESIS_HASH
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as out:
+            for event in iter_raw(engine, after=first - 1, to_position=last):
+                if count == 0:
+                    first_prev = event.prev_hash
+                line = (export_line(event) + "\n").encode("utf-8")
+                out.write(line)
+                digest.update(line)
+                count, last_hash = count + 1, event.hash
+                report(1)
+            out.flush()
+            os.fsync(out.fileno())
+        if count != last - first + 1:
+            raise ExportError(f"the log has {count} events from {first} to {last}, not {last - first + 1}")
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    manifest = Manifest(
+        count=count,
+        first_position=first,
+        last_position=last,
+        first_prev_hash=first_prev,
+        last_hash=last_hash,
+        sha256=digest.hexdigest(),
+        created_at=format_time(datetime.now(UTC)),
+        file=path.name,
+    )
+    text = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n"
+    manifest_path(path).write_text(text, encoding="utf-8")
+    return manifest
+
+
+@dataclass
+class FileCheck:
+    """What ``verify_file`` found: ``ok``, or the first bad line (1-based) and position, and why."""
+
+    checked: int = 0
+    last_position: int = 0
+    bad_line: int | None = None
+    bad_position: int | None = None
+    reason: str | None = None
+    manifest: Manifest | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+class _Lines:
+    """Events from the file's lines, remembering each one's line number; stops at a line it cannot read."""
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self.lines = lines
+        self.numbers: list[int] = []
+        self.last_hash = GENESIS_HASH
+        self.unreadable: tuple[int, str] | None = None
+
+    def __iter__(self) -> Iterator[RawEvent]:
+        for number, raw in enumerate(self.lines, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8"))
+                if not isinstance(record, dict) or set(FIELDS) - set(record):
+                    missing = sorted(set(FIELDS) - set(record)) if isinstance(record, dict) else FIELDS
+                    raise ValueError(f"missing {', '.join(missing)}")
+                event = raw_from_json(record)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                self.unreadable = (number, f"not an exported event: {exc}")
+                return
+            self.numbers.append(number)
+            self.last_hash = event.hash
+            yield event
+
+
+def verify_file(path: Path, progress: Progress | None = None) -> FileCheck:
+    """Recompute the chain of an export, line by line, against its manifest when there is one."""
+    report = progress or (lambda _n: None)
+    result = FileCheck()
+    start_hash, start_position = _start(path, result)
+    digest = hashlib.sha256()
+
+    def lines() -> Iterator[bytes]:
+        with path.open("rb") as handle:
+            for raw in handle:
+                digest.update(raw)
+                report(len(raw))
+                yield raw
+
+    source = _Lines(lines())
+    if start_hash is None:  # no manifest: start from the first line's own link (and say so)
+        source_iter = iter(source)
+        first = next(source_iter, None)
+        if first is None:
+            return _bad(result, source, 1, None, "the file holds no events")
+        start_hash, start_position = first.prev_hash, first.position - 1
+        events: Iterable[RawEvent] = _chain(first, source_iter)
+    else:
+        events = source
+    checked = verify_events(events, start_hash, start_position)
+    result.checked, result.last_position = checked.checked, checked.last_position
+    if not checked.ok:
+        line = source.numbers[checked.checked] if checked.checked < len(source.numbers) else None
+        return _bad(result, source, line, checked.bad_position, checked.reason or "")
+    if source.unreadable is not None:
+        number, why = source.unreadable
+        return _bad(result, source, number, checked.last_position + 1, why)
+    return _against_manifest(result, digest.hexdigest(), source.last_hash)
+
+
+def _start(path: Path, result: FileCheck) -> tuple[str | None, int]:
+    where = manifest_path(path)
+    if not where.exists():
+        result.notes.append(
+            f"no manifest ({where.name}): the first event's link to earlier history and the end of the "
+            "file are not checked"
+        )
+        return None, 0
+    try:
+        manifest = Manifest.from_json(json.loads(where.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ExportError(f"{where.name} is not a Kaohe export manifest: {exc}") from None
+    result.manifest = manifest
+    return manifest.first_prev_hash, manifest.first_position - 1
+
+
+def _chain(first: RawEvent, rest: Iterator[RawEvent]) -> Iterator[RawEvent]:
+    yield first
+    yield from rest
+
+
+def _bad(result: FileCheck, source: _Lines, line: int | None, position: int | None, why: str) -> FileCheck:
+    result.bad_line = line if line is not None else (source.numbers[-1] + 1 if source.numbers else 1)
+    result.bad_position = position
+    result.reason = why
+    return result
+
+
+def _against_manifest(result: FileCheck, sha256: str, last_hash: str) -> FileCheck:
+    manifest = result.manifest
+    if manifest is None:
+        return result
+    ends = (result.checked, result.last_position)
+    if ends != (manifest.count, manifest.last_position):
+        result.reason = (
+            f"the file ends at position {result.last_position} after {result.checked} events, but the "
+            f"manifest says {manifest.count} events ending at {manifest.last_position} (lines are missing)"
+        )
+        result.bad_position = result.last_position + 1
+        result.bad_line = None
+    elif last_hash != manifest.last_hash:
+        result.reason = "the last event's hash differs from the manifest's (the chain was recomputed)"
+        result.bad_position = result.last_position
+        result.bad_line = None
+    elif sha256 != manifest.sha256:
+        result.reason = "every event verifies, but the file's sha256 differs from the manifest's"
+    return result
