@@ -49,7 +49,8 @@ def test_a_report_is_requested_rendered_and_downloaded(api: Api) -> None:
         r = api.client.get(f["url"], headers=api.headers("auditor"))
         assert r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == f["sha256"]
         disposition = r.headers["content-disposition"]
-        assert "filename*=UTF-8''" in disposition and "函" in unquote(disposition) or f["format"] == "xlsx"
+        assert "filename*=UTF-8''" in disposition
+        assert ("函" if f["format"] != "xlsx" else "赋分表") in unquote(disposition)
         files[f["format"]] = r
     assert files["pdf"].headers["content-type"] == "application/pdf"
     assert files["docx"].headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -79,7 +80,9 @@ def test_an_earlier_position_renders_a_draft_with_the_earlier_scores(api: Api) -
     view = api.get("auditor", f"/reports/{report_id}").json()
     assert view["mode"] == "draft" and view["status"] == "done"
     xlsx = next(f for f in view["files"] if f["format"] == "xlsx")
-    book = openpyxl.load_workbook(io.BytesIO(api.client.get(xlsx["url"], headers=api.headers("auditor")).content))
+    book = openpyxl.load_workbook(
+        io.BytesIO(api.client.get(xlsx["url"], headers=api.headers("auditor")).content)
+    )
     cells = {c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row}
     assert "100分" not in cells and "未认定" in cells
 
@@ -120,7 +123,7 @@ def test_a_crash_mid_render_leaves_no_half_file_and_the_next_delivery_renders(
     assert render_pending(api, report_id) == "rendered"
     assert render_pending(api, report_id) == "already rendered"
     root = api.client.app.state.container.settings.data_dir / "artifacts"
-    assert not [p for p in root.rglob(".tmp-*")], "no temporary file is left behind"
+    assert not list(root.rglob(".tmp-*")), "no temporary file is left behind"
     assert len(api.get("auditor", f"/reports/{report_id}").json()["files"]) == 3
 
 
