@@ -15,6 +15,7 @@ from domain import (
     campaign_reporting,
     campaign_scoring,
     campaign_setup,
+    campaign_templates,
     campaign_work_steps,
 )
 from domain.calendar import WorkCalendar
@@ -120,6 +121,7 @@ from domain.figures import DataReport, EvidenceFile, HotlineFigures, RatingCount
 
 _FEATURES = (
     campaign_setup,
+    campaign_templates,
     campaign_work_steps,
     campaign_data,
     campaign_scoring,

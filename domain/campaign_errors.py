@@ -256,3 +256,7 @@ class AppealNotByUnit(PermissionDenied):
     """An assessed unit appeals only its own results."""
 
     code = "appeal_not_by_unit"
+
+
+class InvalidReportTemplate(InvalidCommand):
+    code = "invalid_report_template"

@@ -182,6 +182,8 @@ class CampaignState:
     reports: tuple[Report, ...] = ()
     deployment: WorkStep | None = None
     work_steps: tuple[WorkStep, ...] = ()
+    report_templates: Mapping[str, str] = field(default_factory=dict)
+    """Report type → the campaign's own body template (else the default one is used)."""
 
     @property
     def report(self) -> Report | None:

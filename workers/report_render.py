@@ -58,7 +58,10 @@ def _render(
     doc = None
     if state.document_id:
         doc, _ = runner.load_as_of(DOCUMENT, DOCUMENT.stream_id(state.document_id), position)
-    model = build_model(campaign, doc, position, state.mode, on=_record_date(runner, state))
+    template = campaign.report_templates.get("assessment_result_letter")  # the campaign's own wording
+    model = build_model(
+        campaign, doc, position, state.mode, on=_record_date(runner, state), template=template
+    )
 
     def progress(percent: int) -> None:
         set_progress(runner.store.engine, state.report_id, "rendering", max(1, min(99, percent)))

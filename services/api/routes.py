@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
 from litestar.handlers import HTTPRouteHandler
 
 from domain import approval, campaign, numbering
 from domain.approval_chain import CHAINS, Chain
+from domain.campaign_templates import SetReportTemplate
 from domain.errors import InvalidCommand
 from domain.identity import Role
 from services.api.generated import CommandRoute, Context, build_handler
@@ -43,6 +46,16 @@ def _chain(context: Context) -> Chain:
     return chain
 
 
+def _template(context: Context) -> str:
+    """A campaign's own wording must at least parse as a (sandboxed) Jinja2 template."""
+    text = str(context.body.get("text") or "")
+    try:
+        SandboxedEnvironment().parse(text)
+    except TemplateSyntaxError as exc:
+        raise InvalidCommand(f"the template does not parse: line {exc.lineno}: {exc.message}") from None
+    return text
+
+
 def _campaign(
     path: str, command: type[Any], roles: tuple[Role, ...], summary: str, **kw: Any
 ) -> CommandRoute:
@@ -65,6 +78,8 @@ ROUTES: tuple[CommandRoute, ...] = (
     _campaign("/indicators", campaign.AssignIndicators, (R.DRAFTER,), "设置考核指标"),
     _campaign("/indicators/revisions", campaign.ReviseIndicators, (R.DRAFTER, *LEADERS), "修订已部署的指标（新版本）"),
     _campaign("/work-steps", campaign.RecordWorkStep, (R.DRAFTER, R.SECTION_CHIEF, R.OFFICE), "记录工作节点（如上级通知、汇报对接）"),
+    _campaign("/report-templates", SetReportTemplate, (R.DRAFTER, R.SECTION_CHIEF), "设置本考核任务的报告文稿模板",
+              inject={"template": _template}, extra=(("text", str, ""),)),
     _campaign("/deployment", campaign.IssueDeployment, (R.DRAFTER, R.SECTION_CHIEF, R.OFFICE), "部署"),
     _campaign("/collection", campaign.OpenCollection, (R.DRAFTER, R.SECTION_CHIEF), "开始数据收集"),
     _campaign("/determination", campaign.StartDetermination, (R.DRAFTER, R.SECTION_CHIEF), "开始赋分"),

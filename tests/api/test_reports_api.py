@@ -153,3 +153,27 @@ def _kaohe() -> list[str]:
     from tests.workers.procs import KAOHE
 
     return list(KAOHE)
+
+
+def test_a_campaign_renders_with_its_own_template(api: Api) -> None:
+    run_campaign(api)
+    bad = api.post(
+        "drafter",
+        f"{C}/report-templates",
+        {"report_type": "assessment_result_letter", "text": "{% if %}", "reason": "试"},
+    )
+    assert bad.status_code == 422 and "parse" in bad.json()["detail"]
+    own = "# 总体情况\n\n{{ year }}年度考核由{{ office }}认定，结果见附件。"
+    r = api.post(
+        "drafter",
+        f"{C}/report-templates",
+        {"report_type": "assessment_result_letter", "text": own, "reason": "按要求统一文稿"},
+    )
+    assert r.status_code == 200, r.text
+    report_id = api.post("drafter", f"{C}/reports", {}).json()["report_id"]
+    render_pending(api, report_id)
+    view = api.get("auditor", f"/reports/{report_id}").json()
+    docx_file = next(f for f in view["files"] if f["format"] == "docx")
+    content = api.client.get(docx_file["url"], headers=api.headers("auditor")).content
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
+    assert "2022年度考核由安康市行政审批服务局认定，结果见附件。" in text
