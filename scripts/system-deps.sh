@@ -4,9 +4,10 @@
 #   texlive-lang-chinese     only its Fandol .otf files (FandolFang 仿宋, FandolKai 楷体), extracted, no TeX Live
 #   libreoffice-writer-nogui headless DOCX -> PDF check in the tests
 #   poppler-utils            pdftotext, pdfinfo, pdftoppm
+#   chromium                 the browser the page tests (tests/e2e, Playwright) drive
 set -euo pipefail
 
-PACKAGES=(fontconfig fonts-noto-cjk libreoffice-writer-nogui poppler-utils)
+PACKAGES=(fontconfig fonts-noto-cjk libreoffice-writer-nogui poppler-utils chromium)
 FANDOL_DIR=${KAOHE_FANDOL_DIR:-/usr/local/share/fonts/fandol}
 FANDOL_FILES=(FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf FandolSong-Regular.otf)
 FANDOL_SRC=usr/share/texlive/texmf-dist/fonts/opentype/public/fandol

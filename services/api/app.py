@@ -27,6 +27,7 @@ from services.commands import CommandResult, CommandRunner, RequestInfo
 from services.dispatch import BackgroundWaker, Waker, install_signals, producer
 from services.logs import configure_logging
 from services.metrics import Metrics
+from services.pages import PagesPlugin
 from services.projections.reads import ProjectionReader
 from services.projections.registry import PROJECTIONS
 from services.settings import Settings
@@ -85,6 +86,7 @@ def create_app(
         ),
         on_shutdown=[waker.close, container.close],
         debug=False,
+        plugins=[PagesPlugin()],  # the officials' pages under /ui (services/pages)
     )
     # Outside Litestar's own error handling, so 401s and 404s get a request id and an access line too.
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler)

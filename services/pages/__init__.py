@@ -1,0 +1,90 @@
+"""The officials' pages: server-rendered Chinese HTML on the same use cases and queries as the API.
+
+Wire them with ``Litestar(plugins=[PagesPlugin()])`` (or add ``pages_router()`` to the route handlers
+and pass ``template_config()``). Everything lives under ``/ui``; ``/`` leads there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Router, get
+from litestar.config.app import AppConfig
+from litestar.plugins import InitPluginProtocol
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from services.pages.errors import PAGE_EXCEPTION_HANDLERS
+from services.pages.guards import csrf_protected
+from services.pages.login import LoginController
+from services.pages.middleware import SessionMiddleware
+from services.pages.render import local
+
+HERE = Path(__file__).parent
+# The JSON API's bearer middleware leaves these alone; the pages authenticate by session cookie.
+NO_BEARER = {"exclude_from_auth": True}
+
+
+def _controllers() -> list[Any]:
+    from services.pages.audit import AuditPages
+    from services.pages.campaigns import CampaignPages
+    from services.pages.document_actions import DocumentActions
+    from services.pages.documents import DocumentPages
+    from services.pages.reports import ReportPages
+    from services.pages.workbench import Workbench
+
+    return [
+        LoginController,
+        Workbench,
+        CampaignPages,
+        DocumentPages,
+        DocumentActions,
+        ReportPages,
+        AuditPages,
+    ]
+
+
+@get("/", include_in_schema=False, opt=NO_BEARER, sync_to_thread=False)
+def home() -> Redirect:
+    return Redirect("/ui/", status_code=303)
+
+
+def pages_router() -> Router:
+    return Router(
+        path="/",
+        route_handlers=[*_controllers(), home],
+        middleware=[SessionMiddleware],
+        guards=[csrf_protected],
+        exception_handlers=PAGE_EXCEPTION_HANDLERS,
+        opt=NO_BEARER,
+        include_in_schema=False,
+    )
+
+
+def static_router() -> Router:
+    return create_static_files_router(
+        path="/ui/static", directories=[HERE / "static"], opt=NO_BEARER, include_in_schema=False
+    )
+
+
+def _engine(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["local"] = local
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=_engine)
+
+
+class PagesPlugin(InitPluginProtocol):
+    """Adds the pages, their static files and their templates to an app."""
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.route_handlers.extend([pages_router(), static_router()])
+        app_config.template_config = template_config()
+        return app_config
+
+
+__all__ = ["PagesPlugin", "pages_router", "static_router", "template_config"]

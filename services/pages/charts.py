@@ -1,0 +1,120 @@
+"""One picture: how long the campaign spent in each stage, from 通知 to 报送, as server-side SVG."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from markupsafe import Markup, escape
+
+from domain import campaign
+from domain.calendar import WorkCalendar
+from domain.campaign_state import CampaignState
+from domain.events import from_data
+from services.eventstore.model import RecordedEvent
+from services.pages.render import CST
+from services.pages.wording import STAGE_LABELS
+
+WIDTH, ROW, LEFT, TOP, RIGHT = 1000, 28, 84, 28, 16
+LABEL_ROOM = 150  # a bar's label goes to its left when it would not fit on the right
+
+
+@dataclass(frozen=True)
+class Span:
+    stage: str
+    start: date
+    end: date
+    current: bool
+
+
+def stage_spans(events: Iterable[RecordedEvent]) -> list[Span]:
+    """Each stage entered, with the business dates (the events' ``at``) it began and ended.
+
+    The current stage runs to the latest recorded business date: a campaign entered after the fact
+    (dates in the past) is drawn as it happened, not stretched to today.
+    """
+    state: CampaignState | None = None
+    entered: list[tuple[str, date]] = []
+    until = date.min
+    for e in events:
+        state = campaign.evolve(state or campaign.fold(()), from_data(e.type, e.data))
+        on = _day(e.data.get("at"), e.recorded_at)
+        until = max(until, on)
+        if state.stage is not None and (not entered or entered[-1][0] != state.stage.value):
+            entered.append((state.stage.value, on))
+    spans = []
+    for index, (stage, start) in enumerate(entered):
+        last = index == len(entered) - 1
+        end = until if last else entered[index + 1][1]
+        spans.append(Span(stage, start, max(end, start), last))
+    return spans
+
+
+def _day(value: object, fallback: datetime) -> date:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone(CST).date()
+    except ValueError:
+        return fallback.astimezone(CST).date()
+
+
+def stage_chart(spans: list[Span], calendar: WorkCalendar) -> Markup:
+    if not spans:
+        return Markup("")
+    first, last = spans[0].start, max(s.end for s in spans) + timedelta(days=1)
+    days = max((last - first).days, 1)
+    plot = WIDTH - LEFT - RIGHT
+    height = TOP + ROW * len(spans) + 8
+
+    def x(day: date) -> float:
+        return LEFT + plot * (day - first).days / days
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="chart-t chart-d" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="chart-t">各阶段用时</title>'
+        f'<desc id="chart-d">{escape(_describe(spans, calendar))}</desc>'
+    ]
+    parts += _month_ticks(first, last, x, height)
+    for row, span in enumerate(spans):
+        y = TOP + row * ROW
+        width = max(x(span.end + timedelta(days=1)) - x(span.start), 3)
+        label = STAGE_LABELS.get(span.stage, span.stage)
+        work = calendar.working_days_between(span.start, span.end)
+        css = "bar now" if span.current else "bar"
+        start = x(span.start)
+        right = start + width + LABEL_ROOM <= WIDTH
+        value_x, anchor = (start + width + 4, "start") if right else (start - 4, "end")
+        took = "起" if span.current else f"·{work}个工作日" if work else "·当日"
+        parts.append(
+            f'<text x="{LEFT - 8}" y="{y + 18}" text-anchor="end" class="lbl">{escape(label)}</text>'
+            f'<rect x="{start:.1f}" y="{y + 5}" width="{width:.1f}" height="{ROW - 10}" class="{css}" rx="2">'
+            f"<title>{escape(label)}：{span.start.isoformat()} 至 {span.end.isoformat()}，"
+            f"{work}个工作日</title></rect>"
+            f'<text x="{value_x:.1f}" y="{y + 18}" text-anchor="{anchor}" class="val">'
+            f"{span.start.month}月{span.start.day}日{took}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _month_ticks(first: date, last: date, x: Callable[[date], float], height: int) -> list[str]:
+    ticks = []
+    months = max(1, ((last - first).days // 30) // 8)  # at most about eight ticks
+    day = date(first.year, first.month, 1)
+    while day <= last:
+        if day >= first and (day.month - 1) % months == 0 and x(day) < WIDTH - 80:
+            pos = x(day)
+            ticks.append(
+                f'<line x1="{pos:.1f}" y1="{TOP - 6}" x2="{pos:.1f}" y2="{height - 4}" class="grid"/>'
+                f'<text x="{pos + 3:.1f}" y="{TOP - 10}" class="tick">{day.year}年{day.month}月</text>'
+            )
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return ticks
+
+
+def _describe(spans: list[Span], calendar: WorkCalendar) -> str:
+    return "；".join(
+        f"{STAGE_LABELS.get(s.stage, s.stage)} {s.start.isoformat()}起"
+        f"{'' if s.current else f'，{calendar.working_days_between(s.start, s.end)}个工作日'}"
+        for s in spans
+    )

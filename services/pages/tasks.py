@@ -1,0 +1,179 @@
+"""What waits for a user: approval steps, data reviews, consultations, appeals and deductions, with deadlines.
+
+The domain sets no due date on these; the office's working rule (in working days, from the Chinese
+calendar with its 调休 days) is kept here, in one place, and shown on the 工作台.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from domain import approval, campaign
+from domain.calendar import DeadlineStatus, WorkCalendar
+from domain.campaign_queries import open_appeals, open_consultations, pending_submissions
+from domain.campaign_state import CampaignState, DeductionStatus
+from services.commands import CommandRunner
+from services.identity import User
+from services.pages.actions import may
+from services.pages.render import CST
+from services.pages.wording import step_label
+from services.queries import document_states, stream_ids
+from services.usecases import CAMPAIGN
+
+APPROVAL_WORKING_DAYS = 3  # each approval step: 公文办理时限
+CONSULTATION_WORKING_DAYS = 5  # 会商意见
+APPEAL_DECISION_WORKING_DAYS = 5  # 复核决定, counted from the end of the appeal window
+WARN_WORKING_DAYS = 1
+STATUS_LABELS = {
+    DeadlineStatus.ON_TIME: "正常",
+    DeadlineStatus.WARNING: "即将到期",
+    DeadlineStatus.OVERDUE: "已逾期",
+}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str
+    title: str
+    what: str
+    since: datetime | None
+    deadline: date | None
+    status: DeadlineStatus | None
+    href: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status] if self.status else "无时限"
+
+
+class Clock:
+    def __init__(self, calendar: WorkCalendar, today: date) -> None:
+        self.calendar = calendar
+        self.today = today
+
+    def due(self, start: date, days: int) -> tuple[date, DeadlineStatus]:
+        deadline = self.calendar.add_working_days(start, days)
+        return deadline, self.status(deadline)
+
+    def status(self, deadline: date) -> DeadlineStatus:
+        return self.calendar.deadline_status(deadline, self.today, WARN_WORKING_DAYS)
+
+
+def work_items(runner: CommandRunner, user: User, clock: Clock) -> list[WorkItem]:
+    items = approval_items(runner, user, clock)
+    for stream_id in stream_ids(runner, "campaign-"):
+        state, _ = runner.load(CAMPAIGN, stream_id)
+        items += campaign_items(runner, stream_id, state, user, clock)
+    order = {DeadlineStatus.OVERDUE: 0, DeadlineStatus.WARNING: 1, DeadlineStatus.ON_TIME: 2, None: 3}
+    return sorted(items, key=lambda i: (order[i.status], i.deadline or date.max))
+
+
+def approval_items(runner: CommandRunner, user: User, clock: Clock) -> list[WorkItem]:
+    found = []
+    for doc_id, state in document_states(runner):
+        for task in approval.open_tasks(state):
+            mine = task.assignee == user.name or (task.assignee is None and task.role == user.role.value)
+            if not mine:
+                continue
+            deadline, status = clock.due(task.since.astimezone(CST).date(), APPROVAL_WORKING_DAYS)
+            what = step_label(task.step) + ("（受托办理）" if task.owner else "")
+            found.append(
+                WorkItem(
+                    "公文审批",
+                    state.title,
+                    what,
+                    task.since,
+                    deadline,
+                    status,
+                    f"/ui/documents/{doc_id}#actions",
+                )
+            )
+    return found
+
+
+def campaign_items(
+    runner: CommandRunner, stream_id: str, state: CampaignState, user: User, clock: Clock
+) -> list[WorkItem]:
+    cid = state.campaign_id
+    found: list[WorkItem] = []
+    if may(user, campaign.ReviewSubmission):
+        for s in pending_submissions(state):
+            deadline = state.collection_deadline
+            status = clock.status(deadline) if deadline else None
+            found.append(
+                WorkItem(
+                    "数据审核",
+                    f"{s.indicator} 报送数据（第{s.latest.version}版）",
+                    "审核报送数据",
+                    s.latest.submitted_at,
+                    deadline,
+                    status,
+                    f"/ui/campaigns/{cid}",
+                )
+            )
+    if may(user, campaign.GiveOpinion):
+        opened = _opened_at(runner, stream_id, "ConsultationOpened", "consultation_id")
+        for c in open_consultations(state):
+            if user.unit in c.silent:
+                start = opened.get(c.consultation_id)
+                deadline, status = (
+                    clock.due(start.date(), CONSULTATION_WORKING_DAYS) if start else (None, None)
+                )
+                found.append(
+                    WorkItem(
+                        "会商",
+                        "；".join(c.items),
+                        "提出会商意见",
+                        start,
+                        deadline,
+                        status,
+                        f"/ui/campaigns/{cid}",
+                    )
+                )
+    if may(user, campaign.DecideAppeal):
+        window = state.publication.window_end if state.publication else None
+        for a in open_appeals(state):
+            deadline, status = clock.due(window, APPEAL_DECISION_WORKING_DAYS) if window else (None, None)
+            found.append(
+                WorkItem(
+                    "申诉复核",
+                    f"{a.unit} {a.indicator}：{a.reasons}",
+                    "作出复核决定",
+                    a.filed_at,
+                    deadline,
+                    status,
+                    f"/ui/campaigns/{cid}/history?unit={a.unit}",
+                )
+            )
+    if may(user, campaign.ConfirmDeduction):
+        for d in state.deductions.values():
+            if d.status is DeductionStatus.PROPOSED:
+                found.append(
+                    WorkItem(
+                        "扣分确认",
+                        f"{d.unit} {d.indicator} 扣{d.points}分",
+                        "确认或驳回扣分",
+                        None,
+                        None,
+                        None,
+                        f"/ui/campaigns/{cid}/history?unit={d.unit}",
+                    )
+                )
+    return found
+
+
+def _opened_at(runner: CommandRunner, stream_id: str, event_type: str, key: str) -> dict[str, datetime]:
+    found: dict[str, datetime] = {}
+    for e in runner.store.read_stream(stream_id):
+        if e.type == event_type:
+            found[e.data[key]] = _as_time(e.data.get("at"), e.recorded_at).astimezone(CST)
+    return found
+
+
+def _as_time(value: Any, fallback: datetime) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return fallback

@@ -1,0 +1,59 @@
+"""Time travel: a position in the log, or a recording time (a day means its end), as chosen on a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from litestar import Request
+
+from services.commands import CommandRunner
+from services.pages.render import CST, local
+from services.queries import AsOf
+
+
+@dataclass(frozen=True)
+class PointInTime:
+    as_of: AsOf
+    label: str
+    """Empty when the page shows now."""
+    query: str
+    """``as_of=<position>`` to carry into links, or empty."""
+    when: str = ""
+
+
+def chosen(request: Request[Any, Any, Any], runner: CommandRunner) -> PointInTime:
+    raw_position = request.query_params.get("as_of", "").strip()
+    raw_when = request.query_params.get("when", "").strip()
+    if raw_position.isdigit():
+        return _at_position(runner, int(raw_position), raw_when)
+    if raw_when:
+        moment = _moment(raw_when)
+        if moment is not None:
+            position = runner.store.position_at(moment)
+            point = _at_position(runner, position, raw_when)
+            return PointInTime(
+                point.as_of, f"记录时间截至 {local(moment)}（日志位置 {position}）", point.query, raw_when
+            )
+    return PointInTime(AsOf(), "", "")
+
+
+def _at_position(runner: CommandRunner, position: int, when: str) -> PointInTime:
+    head = runner.store.head().position
+    position = min(position, head)
+    event = runner.store.read_all(after=position - 1, limit=1) if position > 0 else []
+    recorded = f"，记录于 {local(event[0].recorded_at)}" if event else ""
+    return PointInTime(AsOf(position), f"日志位置 {position}{recorded}", f"as_of={position}", when)
+
+
+def _moment(text: str) -> datetime | None:
+    """``2023-03-03`` is the end of that day; ``2023-03-03T15:00`` a minute; both in China Standard Time."""
+    try:
+        if len(text) == 10:
+            day = datetime.fromisoformat(text).date()
+            return datetime.combine(day, time(23, 59, 59), CST)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CST) + timedelta(seconds=59)
