@@ -46,6 +46,7 @@ from domain.campaign_commands_results import (
 )
 from domain.campaign_events import ReviewDecision
 from domain.campaign_events_results import AppealDecision, OpinionPosition
+from domain.campaign_templates import SetReportTemplate
 from domain.campaign_types import Stage
 from domain.events import Event, event_types, from_data, to_data
 from services.scenario import PROVINCIAL_REPORT
@@ -78,6 +79,13 @@ def full_history() -> list[Event]:
         IssueDeployment(at=t(1), actor=CHIEF, document_number="安行审发〔2023〕1号", summary="部署"),
         ReviseIndicators(at=t(1), actor=DRAFTER, indicators=INDICATORS, reason="补充细则", approver=LEADER),
         RecordWorkStep(at=t(1), actor=DRAFTER, on=t(0).date(), what="汇报对接", indicator=FULL.code),
+        SetReportTemplate(
+            at=t(1),
+            actor=DRAFTER,
+            report_type="assessment_result_letter",
+            template="# 情况\n\n正文。",
+            reason="统一",
+        ),
         OpenCollection(at=t(1), actor=CHIEF, deadline=t(10).date()),
         SubmitData(
             at=t(2),
