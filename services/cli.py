@@ -5,15 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from sqlalchemy.exc import OperationalError
 
 from domain.identity import Role
 from services.bootstrap import build
+from services.cli_audit import export, history, scores, verify_export_file
 from services.cli_common import fail, load_settings
 from services.cli_projections import projections
 from services.cli_run import api, beat, serve, worker
+from services.demo.cli import demo
 from services.identity import Identity, IdentityError
 from services.logs import get_logger
 from services.migrate import current_revision, head_revision, migrate
@@ -46,11 +49,21 @@ def migrate_command() -> None:
 
 
 @main.command()
-def verify() -> None:
+@click.option(
+    "--file",
+    "export_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check an export (kaohe export) offline instead of the database; names the first bad line.",
+)
+def verify(export_file: Path | None) -> None:
     """Walk the whole event log and recompute its hash chain; exit 1 at the first bad event.
 
-    Example: kaohe verify
+    Example: kaohe verify                       (the database)
+             kaohe verify --file audit.jsonl    (an export, offline: no database needed)
     """
+    if export_file is not None:
+        verify_export_file(export_file)
+        return
     from services.eventstore.verify import verify_database
 
     container = build(load_settings())
@@ -195,7 +208,7 @@ def _identity() -> Iterator[Identity]:
         container.close()
 
 
-for command in (projections, serve, api, worker, beat):
+for command in (projections, serve, api, worker, beat, history, scores, export, demo):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -1,0 +1,88 @@
+"""The officials who run the demo, one per role, and a short-lived bearer token for each."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from domain.identity import Role
+from services import scenario
+from services.demo.client import Client, DemoError
+from services.identity import Identity, IdentityError, User
+
+TOKEN_DAYS = 1
+
+
+@dataclass(frozen=True)
+class Official:
+    name: str
+    role: Role
+    unit: str | None
+    does: str
+
+
+DEPUTY_DIRECTOR = "deputy-director"
+OFFICIALS = (
+    Official(scenario.DRAFTER, Role.DRAFTER, None, "拟稿、录入数据"),
+    Official(scenario.SECTION_CHIEF, Role.SECTION_CHIEF, None, "审核数据、赋分、核稿"),
+    Official(DEPUTY_DIRECTOR, Role.DEPUTY_DIRECTOR, None, "审核"),
+    Official(scenario.DIRECTOR, Role.DIRECTOR, None, "签发"),
+    Official(scenario.OFFICE, Role.OFFICE, None, "登记编号、报送"),
+    Official(scenario.BIANBAN_LIAISON, Role.CO_LEAD_UNIT, scenario.CO_LEAD_UNIT, "会商意见"),
+)
+Tick = Callable[[Official], None]
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(24)  # never shown: the demo signs in with tokens only
+
+
+def _check(official: Official, role: str, unit: str | None) -> None:
+    if role != official.role.value or (unit or None) != official.unit:
+        raise DemoError(
+            f"a user named {official.name!r} already exists as {role}{' for ' + unit if unit else ''}; "
+            f"the demo needs {official.role.value}{' for ' + official.unit if official.unit else ''}"
+        )
+
+
+def tokens_from_identity(identity: Identity, tick: Tick) -> dict[str, str]:
+    """Users and tokens made directly in the database (the demo's own server, or KAOHE_DATABASE_URL)."""
+    tokens = {}
+    for official in OFFICIALS:
+        user: User | None = identity.find_user(official.name)
+        try:
+            if user is None:
+                user = identity.add_user(
+                    official.name, official.role, _password(), official.unit, actor="kaohe-demo"
+                )
+            _check(official, user.role.value, user.unit)
+            tokens[official.name] = identity.issue_token(user, TOKEN_DAYS, actor="kaohe-demo").token
+        except IdentityError as exc:
+            raise DemoError(f"cannot set up user {official.name!r}: {exc.field}: {exc.message}") from None
+        tick(official)
+    return tokens
+
+
+def tokens_from_api(client: Client, admin_token: str, tick: Tick) -> dict[str, str]:
+    """Users and tokens made through the API's /users routes with an administrator's token."""
+    found = client.request("GET", "/users", None, token=admin_token).json()
+    existing = {u["name"]: u for u in found}
+    tokens = {}
+    for official in OFFICIALS:
+        user = existing.get(official.name)
+        if user is None:
+            body = {
+                "name": official.name,
+                "role": official.role.value,
+                "password": _password(),
+                "unit": official.unit,
+            }
+            user = client.request("POST", "/users", None, body, token=admin_token).json()
+        _check(official, user["role"], user.get("unit"))
+        issued = client.request(
+            "POST", f"/users/{official.name}/tokens", None, {"days": TOKEN_DAYS}, token=admin_token
+        ).json()
+        tokens[official.name] = issued["token"]
+        tick(official)
+    return tokens
