@@ -6,9 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint unit setup system-deps bench clean
 
-run: $(STAMP)
-	$(BIN)/kaohe migrate
-	$(BIN)/kaohe status
+# The service on embedded defaults (SQLite and a filesystem broker in ./data): API, worker and beat.
+run: $(STAMP) system-deps
+	$(BIN)/kaohe serve $(RUN_ARGS)
 
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -23,8 +23,11 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python bench/eventstore.py
+	$(BIN)/python bench/api.py
+	$(BIN)/python bench/projections.py
+	$(BIN)/python bench/reports.py
 
 setup: $(STAMP)
 

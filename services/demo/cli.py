@@ -21,7 +21,7 @@ from services.demo import report, steps
 from services.demo.client import Client, DemoError
 from services.demo.server import local_server
 from services.demo.tables import print_tables
-from services.demo.users import OFFICIALS, Official, tokens_from_api, tokens_from_identity
+from services.demo.users import DEMO_PASSWORD, OFFICIALS, Official, tokens_from_api, tokens_from_identity
 from services.identity import Identity
 from services.migrate import migrate
 from services.settings import Settings
@@ -103,6 +103,7 @@ def _embedded(settings: Settings, out: Path, timeout: float, run_id: str) -> Non
             written = _drive(client, out, timeout)
     click.echo("server stopped")
     _finish(written, out)
+    _logins(settings)
 
 
 def _remote(  # noqa: PLR0917
@@ -188,6 +189,18 @@ def _finish(written: list[report.Written], out: Path) -> None:
     click.echo(
         f"next: kaohe history {steps.CAMPAIGN_ID} · kaohe scores {steps.CAMPAIGN_ID} --as-of POS · "
         "kaohe export log.jsonl && kaohe verify --file log.jsonl"
+    )
+
+
+def _logins(settings: Settings) -> None:
+    """Where to sign in to the pages as the demo's officials (the password is in a 0600 file)."""
+    logins = settings.data_dir / "demo-logins.txt"
+    names = " ".join(o.name for o in OFFICIALS)
+    logins.write_text(f"users: {names}\npassword: {DEMO_PASSWORD}\n", encoding="utf-8")
+    logins.chmod(0o600)
+    click.echo(
+        f"pages: KAOHE_DATA_DIR={settings.data_dir} kaohe serve, then http://127.0.0.1:8000/ui/ — "
+        f"sign in as any of {names}; the password is in {logins}"
     )
 
 

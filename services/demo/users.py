@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,12 +31,19 @@ OFFICIALS = (
     Official(scenario.DIRECTOR, Role.DIRECTOR, None, "签发"),
     Official(scenario.OFFICE, Role.OFFICE, None, "登记编号、报送"),
     Official(scenario.BIANBAN_LIAISON, Role.CO_LEAD_UNIT, scenario.CO_LEAD_UNIT, "会商意见"),
+    Official("hanbin", Role.ASSESSED_UNIT, "汉滨区", "查看本单位结果（页面）"),
+    Official("auditor", Role.AUDITOR, None, "审计：回放、核验、导出（页面）"),
 )
 Tick = Callable[[Official], None]
 
 
+# One password for every demo official, so a newcomer can sign in to the pages after the run; it is
+# written to DATA/demo-logins.txt (0600) by the embedded demo. KAOHE_DEMO_PASSWORD chooses it.
+DEMO_PASSWORD = os.environ.get("KAOHE_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+
+
 def _password() -> str:
-    return secrets.token_urlsafe(24)  # never shown: the demo signs in with tokens only
+    return DEMO_PASSWORD
 
 
 def _check(official: Official, role: str, unit: str | None) -> None:
