@@ -53,6 +53,7 @@ def free_port() -> int:
 
 def raw_insert_rate(url: str, n: int) -> float:
     with psycopg.connect(url) as conn:
+        conn.execute("DROP TABLE IF EXISTS raw_events")
         conn.execute(
             "CREATE TABLE raw_events (position bigserial PRIMARY KEY, stream_id text, version int, "
             "type text, data jsonb, UNIQUE (stream_id, version))"

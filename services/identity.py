@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Boolean, Column, DateTime, Engine, String, insert, select, update
+from sqlalchemy import Boolean, Column, DateTime, Engine, String, bindparam, insert, select, update
 from sqlmodel import Field, SQLModel
 
 from domain.events import Event, to_data
@@ -49,6 +49,25 @@ class TokenRow(SQLModel, table=True):
 
 users_table = UserRow.__table__  # type: ignore[attr-defined]
 tokens_table = TokenRow.__table__  # type: ignore[attr-defined]
+
+
+# Every API request runs this; built once (building and cache-keying a statement per call costs more
+# than the query itself).
+_BY_TOKEN = (
+    select(
+        users_table.c.id,
+        users_table.c.name,
+        users_table.c.role,
+        users_table.c.unit,
+        tokens_table.c.expires_at,
+    )
+    .join(users_table, users_table.c.id == tokens_table.c.user_id)
+    .where(
+        tokens_table.c.token_hash == bindparam("token_hash"),
+        tokens_table.c.revoked_at.is_(None),
+        users_table.c.disabled.is_(False),
+    )
+)
 
 
 class IdentityError(ValueError):
@@ -180,23 +199,8 @@ class Identity:
 
     def authenticate(self, token: str) -> User | None:
         """The user behind a bearer token that exists, is not revoked and has not expired."""
-        stmt = (
-            select(
-                users_table.c.id,
-                users_table.c.name,
-                users_table.c.role,
-                users_table.c.unit,
-                tokens_table.c.expires_at,
-            )
-            .join(users_table, users_table.c.id == tokens_table.c.user_id)
-            .where(
-                tokens_table.c.token_hash == token_hash(token),
-                tokens_table.c.revoked_at.is_(None),
-                users_table.c.disabled.is_(False),
-            )
-        )
         with self.reader.connect() as conn:
-            row = conn.execute(stmt).one_or_none()
+            row = conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).one_or_none()
         if row is None or utc(row.expires_at) <= datetime.now(UTC):
             return None
         return User(row.id, row.name, Role(row.role), row.unit)

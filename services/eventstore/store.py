@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Text, bindparam, cast, func, select, type_coerce
+from sqlalchemy import Connection, Engine, Select, Text, bindparam, cast, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from services.db import reader
@@ -242,13 +243,11 @@ class EventStore:
     ) -> list[RecordedEvent]:
         """A stream's events in version order; ``to_position`` cuts it as of a point in the log."""
         check_stream_id(stream_id)
-        stmt = select(*READ_COLUMNS).where(E.stream_id == stream_id, E.version >= from_version)
-        if to_version is not None:
-            stmt = stmt.where(E.version <= to_version)
-        if to_position is not None:
-            stmt = stmt.where(E.position <= to_position)
+        params = {"sid": stream_id, "lo": from_version, "hi": to_version, "pos": to_position}
         with self.reader.connect() as conn:
-            rows = conn.execute(stmt.order_by(E.version)).all()
+            rows = conn.execute(
+                _stream_statement(to_version is not None, to_position is not None), params
+            ).all()
         return [self._decode(row) for row in rows]
 
     def read_all(
@@ -304,6 +303,17 @@ class EventStore:
         return RecordedEvent(
             row[0], row[1], row[2], row[3], row[4], version, data, metadata, row[8], row[9], row[10]
         )
+
+
+@lru_cache(maxsize=4)
+def _stream_statement(upper_version: bool, upper_position: bool) -> Select[Any]:
+    """The four shapes of a stream read, built once (every command and query reads a stream)."""
+    stmt = select(*READ_COLUMNS).where(E.stream_id == bindparam("sid"), E.version >= bindparam("lo"))
+    if upper_version:
+        stmt = stmt.where(E.version <= bindparam("hi"))
+    if upper_position:
+        stmt = stmt.where(E.position <= bindparam("pos"))
+    return stmt.order_by(E.version)
 
 
 def _result_json(result: AppendResult) -> PreEncoded:
