@@ -6,6 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     KAOHE_DATA_DIR=/data
 
 WORKDIR /app
+# The free CJK fonts the report renderer embeds (Noto CJK, and Fandol's 仿宋/楷体 taken from Debian's
+# texlive-lang-chinese without installing TeX Live); licensed fonts can be added via KAOHE_FONT_DIRS.
+COPY scripts/system-deps.sh ./scripts/
+RUN KAOHE_SYSTEM_DEPS=runtime bash scripts/system-deps.sh && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY domain ./domain
 COPY services ./services

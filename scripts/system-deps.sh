@@ -7,7 +7,15 @@
 #   chromium                 the browser the page tests (tests/e2e, Playwright) drive
 set -euo pipefail
 
-PACKAGES=(fontconfig fonts-noto-cjk libreoffice-writer-nogui poppler-utils chromium)
+# KAOHE_SYSTEM_DEPS=runtime installs only what rendering needs (the Docker image); the default adds the
+# tools the tests use.
+RUNTIME_PACKAGES=(fontconfig fonts-noto-cjk)
+TEST_PACKAGES=(libreoffice-writer-nogui poppler-utils chromium)
+if [ "${KAOHE_SYSTEM_DEPS:-all}" = "runtime" ]; then
+  PACKAGES=("${RUNTIME_PACKAGES[@]}")
+else
+  PACKAGES=("${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
+fi
 FANDOL_DIR=${KAOHE_FANDOL_DIR:-/usr/local/share/fonts/fandol}
 FANDOL_FILES=(FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf FandolSong-Regular.otf)
 FANDOL_SRC=usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
