@@ -54,6 +54,17 @@ class RecordedEvent(NamedTuple):
     hash: str
 
 
+class Payload(NamedTuple):
+    """What a fold needs of an event, and nothing else: the replay path of projections and audits."""
+
+    position: int
+    stream_id: str
+    version: int
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class LogHead:
     position: int

@@ -260,3 +260,24 @@ def test_concurrent_appends_in_threads_stay_ordered(store: EventStore) -> None:
         list(pool.map(work, range(4)))
     assert [e.position for e in store.read_all(limit=100)] == list(range(1, 61))
     assert verify_database(store.engine).ok
+
+
+def test_iter_payloads_replays_positions_streams_and_upcast_data(database_url: str) -> None:
+    v1 = EventTypeRegistry()
+    v1.register("DataSubmitted", 1)
+    engine = make_engine(database_url)
+    writer = EventStore(engine, v1)
+    for i in range(7):
+        writer.append(f"s{i % 2}", [NewEvent("DataSubmitted", {"calls": str(i)})], None)
+    v2 = EventTypeRegistry()
+    v2.register("DataSubmitted", 2)
+    v2.register_upcaster("DataSubmitted", 1, lambda d: {"hotline": {"calls": int(d["calls"])}})
+    store = EventStore(engine, v2)
+    payloads = list(store.iter_payloads(page_size=3))
+    assert [p.position for p in payloads] == list(range(1, 8))
+    assert [(p.stream_id, p.version) for p in payloads[:3]] == [("s0", 1), ("s1", 1), ("s0", 2)]
+    assert payloads[4].schema_version == 2 and payloads[4].data == {"hotline": {"calls": 4}}
+    assert [p.position for p in store.iter_payloads(after=2, to_position=5, page_size=2)] == [3, 4, 5]
+    full = [(e.position, e.stream_id, e.version, e.type, e.data) for e in store.iter_all()]
+    assert full == [(p.position, p.stream_id, p.version, p.type, p.data) for p in payloads]
+    engine.dispose()
