@@ -124,11 +124,16 @@ class CommandRunner:
         replay = self.replay(stream_id, request)
         if replay is not None:
             return replay
+        state, version = self.load_for_write(aggregate, stream_id, request)
+        events = aggregate.decide(state, command)
+        return self.append([(stream_id, version, events)], actor, request, primary=stream_id)
+
+    def load_for_write(self, aggregate: Aggregate[S], stream_id: str, request: RequestInfo) -> tuple[S, int]:
+        """The current state to decide on; refused (412) when If-Match names another version."""
         state, version = self.load(aggregate, stream_id)
         if request.if_match is not None and request.if_match != version:
             raise StaleVersion(stream_id, request.if_match, version)
-        events = aggregate.decide(state, command)
-        return self.append([(stream_id, version, events)], actor, request, primary=stream_id)
+        return state, version
 
     def replay(self, stream_id: str, request: RequestInfo) -> CommandResult | None:
         """A retried request with a known Idempotency-Key gets the first response again."""

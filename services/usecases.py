@@ -14,7 +14,7 @@ from domain import approval, campaign, numbering
 from domain.approval_chain import CHAINS
 from domain.campaign_state import CampaignState
 from domain.events import Event
-from services.commands import Actor, Aggregate, CommandResult, CommandRunner, RequestInfo, StaleVersion
+from services.commands import Actor, Aggregate, CommandResult, CommandRunner, RequestInfo
 
 CAMPAIGN: Aggregate[CampaignState] = Aggregate("campaign", campaign.fold, campaign.decide)
 DOCUMENT: Aggregate[approval.DocumentState] = Aggregate("document", approval.fold, approval.decide)
@@ -40,8 +40,7 @@ class UseCases:
         replay = self.runner.replay(stream_id, request)
         if replay is not None:
             return replay
-        doc, doc_version = self.runner.load(DOCUMENT, stream_id)
-        _check_if_match(stream_id, request, doc_version)
+        doc, doc_version = self.runner.load_for_write(DOCUMENT, stream_id, request)
         events = approval.decide(doc, command)
         after = approval.fold(events, doc)
         changes: list[tuple[str, int, list[Event]]] = [(stream_id, doc_version, events)]
@@ -55,8 +54,7 @@ class UseCases:
         replay = self.runner.replay(stream_id, request)
         if replay is not None:
             return replay
-        doc, doc_version = self.runner.load(DOCUMENT, stream_id)
-        _check_if_match(stream_id, request, doc_version)
+        doc, doc_version = self.runner.load_for_write(DOCUMENT, stream_id, request)
         register_id = numbering.register_id(command.code, command.year)
         register, register_version = self.runner.load(REGISTER, REGISTER.stream_id(register_id))
         issued = numbering.decide_register(
@@ -123,8 +121,3 @@ def _campaign_command(doc: approval.DocumentState, events: list[Event], command:
         reason = getattr(command, "reason", "") or "退回拟稿人修改"
         return campaign.ReturnReport(at=at, actor=actor, document_id=document_id, reason=reason)
     return None
-
-
-def _check_if_match(stream_id: str, request: RequestInfo, version: int) -> None:
-    if request.if_match is not None and request.if_match != version:
-        raise StaleVersion(stream_id, request.if_match, version)

@@ -15,7 +15,6 @@ from domain.campaign_queries import open_appeals, open_consultations, pending_su
 from domain.identity import Role
 from services.api.auth import ANY_ROLE, allow
 from services.api.problems import READ_ERRORS
-from services.bootstrap import Container
 from services.commands import CommandRunner
 from services.identity import User
 from services.queries import (
@@ -435,8 +434,3 @@ class LogReads(Controller):
         page = _runner(request).store.read_all(after=after, limit=limit)
         views = [EventView(**{f: getattr(e, f) for f in EventView.__struct_fields__}) for e in page]
         return EventPage(views, page[-1].position if len(page) == limit else None)
-
-
-def container_of(request: Request[Any, Any, Any]) -> Container:
-    container: Container = request.app.state.container
-    return container
