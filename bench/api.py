@@ -27,13 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import Settings, env_int, format_table, postgres_databases, target_line
 from domain import campaign
-from domain.identity import Role
-from services import scenario
+from domain.shared.identity import Role
 from services.api.client import request_for
-from services.db import make_engine
+from services.demo import scenario
 from services.eventstore.store import EventStore
-from services.identity import Identity
-from services.migrate import migrate
+from services.identity.accounts import Identity
+from services.infra.db import make_engine
+from services.infra.migrate import migrate
+from services.infra.settings import Settings as KaoheSettings
 
 CLIENTS = 16
 SETUP = (
@@ -83,6 +84,18 @@ def prepare(url: str) -> dict[str, str]:
     return tokens
 
 
+def catch_up(url: str) -> None:
+    from services.bootstrap import build
+
+    engine_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    settings = KaoheSettings(data_dir=Path("/tmp/kaohe-bench-catch-up"), database_url=engine_url)
+    container = build(settings)
+    try:
+        container.operations.catch_up()
+    finally:
+        container.close()
+
+
 def start_server(url: str, port: int, workers: int, data_dir: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -95,7 +108,7 @@ def start_server(url: str, port: int, workers: int, data_dir: Path) -> subproces
         sys.executable,
         "-m",
         "uvicorn",
-        "services.api.app:create_app",
+        "services.asgi:create_app",
         "--factory",
         "--host",
         "127.0.0.1",
@@ -199,6 +212,9 @@ def main() -> None:
             ids = setup_campaigns(base, tokens)
             asyncio.run(run_clients(base, tokens["drafter"], ids, 3, query=False, run=1))  # warm up
             rate, lat = asyncio.run(run_clients(base, tokens["drafter"], ids, per_client, query=False, run=2))
+            catch_up(
+                url
+            )  # what the workers do after the commands: the 赋分表 is then read from its projection
             qrate, qlat = asyncio.run(run_clients(base, tokens["drafter"], ids, per_client, query=True))
         finally:
             os.killpg(server.pid, signal.SIGTERM)

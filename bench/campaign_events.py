@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from domain import campaign
-from domain.events import Event, to_data
+from domain.shared.events import Event, to_data
 from services.eventstore.model import NewEvent, StreamAppend
 from services.eventstore.store import EventStore
 

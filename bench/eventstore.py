@@ -11,7 +11,7 @@ of the same run, then one `TARGET` line per goal (the research notes on event st
 - raw B: 100 events per transaction with executemany (psycopg runs it in pipeline mode).
 - raw R: SELECT ... ORDER BY position with data as text, json.loads, fold into a dict per stream. Every
   replay runs after ANALYZE (PostgreSQL) and one untimed pass that warms the cache.
-- ours: EventStore on a fresh database migrated by services.migrate, expected versions tracked here.
+- ours: EventStore on a fresh database migrated by services.infra.migrate, expected versions tracked here.
   The batch target uses append_streams() with the same 100 consecutive events as raw B (100 streams of
   one event each); "1 stream x 100 events" (up to 100 events of one stream per append()) is shown
   for information.
@@ -52,11 +52,11 @@ from bench.common import (
     target_line,
     timed,
 )
-from services.db import make_engine
 from services.eventstore.model import NewEvent, StreamAppend
 from services.eventstore.registry import EventTypeRegistry
 from services.eventstore.store import EventStore
-from services.migrate import migrate
+from services.infra.db import make_engine
+from services.infra.migrate import migrate
 
 EVENT_TYPE = "IndicatorScored"
 BATCH = 100

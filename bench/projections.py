@@ -3,7 +3,7 @@
     .venv/bin/python bench/projections.py [--quick]
 
 A large campaign (200,000 events; 20,000 with --quick) is appended in batches into a fresh database. Then:
-- raw: psycopg reads `data::text` by position, json.loads, domain.events.from_data, campaign.evolve;
+- raw: psycopg reads `data::text` by position, json.loads, domain.shared.events.from_data, campaign.evolve;
 - rebuild: `Runner.rebuild("scores")` and its catch-up, timed by phase (read from the store, decode + fold,
   computing and writing rows with the checkpoint, in the runner's rebuild batches per transaction).
 Targets: decode+fold inside the rebuild >= 0.6x raw; end-to-end rebuild with its writes >= 0.25x raw.
@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.campaign_events import write_campaign
 from domain import campaign
-from domain.events import from_data
+from domain.shared.events import from_data
 from services.bootstrap import build
-from services.migrate import migrate
+from services.infra.migrate import migrate
+from services.infra.settings import Settings
 from services.projections import base as projection_base
 from services.projections.runner import Runner
-from services.settings import Settings
 
 ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PAGE = 2000

@@ -7,5 +7,5 @@ import pkgutil
 
 import domain
 
-for _module in pkgutil.iter_modules(domain.__path__):
-    importlib.import_module(f"domain.{_module.name}")
+for _module in pkgutil.walk_packages(domain.__path__, prefix="domain."):
+    importlib.import_module(_module.name)

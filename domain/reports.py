@@ -15,9 +15,9 @@ from datetime import datetime
 from enum import StrEnum
 from functools import reduce
 
-from domain.campaign_errors import MissingField, NaiveTimestamp
-from domain.errors import IllegalTransition, InvalidCommand, NotFound
-from domain.events import Event, register
+from domain.campaign.errors import MissingField, NaiveTimestamp
+from domain.shared.errors import IllegalTransition, InvalidCommand, NotFound
+from domain.shared.events import Event, register
 
 FORMATS = ("docx", "xlsx", "pdf")
 SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from services.db import make_engine
-from services.migrate import migrate
+from services.infra.db import make_engine
+from services.infra.migrate import migrate
 
 PG_ADMIN_URL = os.environ.get("KAOHE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

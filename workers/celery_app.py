@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import Celery
 
-from services.broker import SWEEP, celery_config
-from services.settings import Settings
+from services.infra.broker import SWEEP, celery_config
+from services.infra.settings import Settings
 from workers import signals
 
 

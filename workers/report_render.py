@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from domain import reports
-from services.artifacts import ArtifactStore
-from services.commands import Actor, CommandRunner, RequestInfo
+from services.app.commands import Actor, CommandRunner, RequestInfo
+from services.app.reports import REPORT, set_progress
+from services.app.usecases import CAMPAIGN, DOCUMENT
 from services.eventstore.errors import ConcurrencyError
-from services.logs import get_logger
-from services.reports import REPORT, set_progress
-from services.usecases import CAMPAIGN, DOCUMENT
+from services.infra.artifacts import ArtifactStore
+from services.infra.logs import get_logger
 from workers.reports.build import build_model
 from workers.reports.model import ReportModelError
 from workers.reports.render import render_all

@@ -6,8 +6,8 @@ import threading
 from dataclasses import dataclass
 
 from services.bootstrap import Container, build
+from services.infra.settings import Settings
 from services.projections.runner import Runner
-from services.settings import Settings
 
 
 @dataclass

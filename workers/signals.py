@@ -15,10 +15,10 @@ from celery.signals import (
     worker_process_init,
 )
 
-from services.dispatch import install_signals
-from services.logs import configure_logging, get_logger
-from services.metrics import count_task
-from services.settings import Settings
+from services.infra.dispatch import install_signals
+from services.infra.logs import configure_logging, get_logger
+from services.infra.metrics import count_task
+from services.infra.settings import Settings
 from workers import runtime
 
 log = get_logger("kaohe.worker")

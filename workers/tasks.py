@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from services.artifacts import ArtifactStore
-from services.broker import CATCH_UP, REBUILD, RENDER, SWEEP
-from services.commands import CommandRunner
-from services.dispatch import send_catch_up
-from services.logs import get_logger
+from services.app.commands import CommandRunner
+from services.app.reports import pending_reports
+from services.infra.artifacts import ArtifactStore
+from services.infra.broker import CATCH_UP, REBUILD, RENDER, SWEEP
+from services.infra.dispatch import send_catch_up
+from services.infra.logs import get_logger
 from services.projections.registry import PROJECTIONS
-from services.reports import pending_reports
 from workers.celery_app import app
 from workers.policy import kaohe_task
 from workers.report_render import render_report

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from anyio import to_thread
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
+from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
 
-from domain.identity import Role
-from services.identity import Identity, User
+from services.identity.accounts import Identity
+from services.web.guards import ANY_ROLE, allow
 
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", "^/metrics$"]
 
 
 class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
+    def __init__(self, app: ASGIApp, identity: Identity, exclude: list[str] | None = None) -> None:
+        super().__init__(app, exclude=exclude)
+        self.identity = identity
+
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
@@ -25,27 +28,10 @@ class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("send Authorization: Bearer <token> (kaohe token NAME prints one)")
-        identity: Identity = connection.app.state.identity
-        user = await to_thread.run_sync(identity.authenticate, token.strip())
+        user = await to_thread.run_sync(self.identity.authenticate, token.strip())
         if user is None:
             raise NotAuthorizedException("the token is unknown, revoked or expired")
         return AuthenticationResult(user=user, auth=token)
 
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
-
-
-def allow(*roles: Role) -> Guard:
-    """A guard that lets only these roles through (the auditor never writes)."""
-    allowed = frozenset(roles)
-
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        user: User = connection.user
-        if user.role not in allowed:
-            names = ", ".join(sorted(r.value for r in allowed))
-            raise PermissionDeniedException(f"role {user.role.value} may not do this (allowed: {names})")
-
-    return guard
-
-
-ANY_ROLE = allow(*Role)
+__all__ = ["ANY_ROLE", "PUBLIC_PATHS", "BearerTokenMiddleware", "allow"]

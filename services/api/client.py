@@ -7,14 +7,15 @@ from typing import Any
 
 import msgspec
 
-from services.api.generated import SERVER_FIELDS, CommandRoute
-from services.api.routes import ROUTES
+from services.api.command_routes import PATHS
+from services.app.acts import ACT_LIST, SERVER_FIELDS, Act
 
 
-def route_for(command: Any) -> CommandRoute:
-    for route in ROUTES:
-        if isinstance(command, route.command) and type(command) is route.command and not route.operation:
-            return route
+def route_for(command: Any) -> Act:
+    """The act that runs ``command`` (the first one, where two acts share a command)."""
+    for act in ACT_LIST:
+        if type(command) is act.command:
+            return act
     raise LookupError(f"no API route for {type(command).__name__}")
 
 
@@ -23,17 +24,17 @@ def request_for(command: Any, key: str | None = None) -> tuple[str, dict[str, An
 
     ``key`` names the stream (e.g. the campaign id) when the command itself does not carry it.
     """
-    route = route_for(command)
+    act = route_for(command)
     values = {f.name: getattr(command, f.name) for f in dataclasses.fields(command)}
     if key is not None:
-        values.setdefault(route.key, key)
-    path = route.path
-    for name in (route.key, *route.path_fields):
-        if not route.creates or name != route.key:
+        values.setdefault(act.key, key)
+    path = PATHS[act.name]
+    for name in (act.key, *act.address):
+        if not act.creates or name != act.key:
             path = path.replace("{" + name + ":str}", str(values[name]))
-    skip = SERVER_FIELDS | set(route.path_fields) | set(route.inject)
-    if not route.creates:
-        skip |= {route.key}
+    skip = SERVER_FIELDS | set(act.address) | (set(act.inject) - {n for n, _, _ in act.extra})
+    if not act.creates:
+        skip |= {act.key}
     body = {k: v for k, v in values.items() if k not in skip}
     body["at"] = command.at
     return path, msgspec.to_builtins(body)

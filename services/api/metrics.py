@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from services.metrics import Metrics
+from services.infra.metrics import Metrics
 
 
 class MetricsController(Controller):
     tags = ["system"]
 
     @get("/metrics", sync_to_thread=True, include_in_schema=False)
-    def metrics(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    def metrics(self, metrics: NamedDependency[Metrics]) -> Response[bytes]:
         """Projection lag, worker tasks run and failed, appends."""
-        metrics: Metrics = request.app.state.metrics
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -11,7 +11,7 @@ import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.logs import get_logger
+from services.infra.logs import get_logger
 
 log = get_logger("kaohe.api.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")

@@ -9,10 +9,11 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
-from domain.errors import DomainError, IllegalTransition, InvalidCommand, NotFound, PermissionDenied
-from services.commands import StaleVersion
+from domain.shared.errors import DomainError, IllegalTransition, InvalidCommand, NotFound, PermissionDenied
+from services.app.commands import StaleVersion
+from services.app.errors import AccessDenied, InvalidInput
 from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, InvalidAppend
-from services.logs import get_logger
+from services.infra.logs import get_logger
 
 PROBLEM_JSON = "application/problem+json"
 log = get_logger("kaohe.api")
@@ -100,6 +101,15 @@ def _domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
     return problem(status, exc.message, exc.code)
 
 
+def _access(_: Request[Any, Any, Any], exc: AccessDenied) -> Response[Problem]:
+    return problem(403, exc.message, exc.code)
+
+
+def _invalid_input(_: Request[Any, Any, Any], exc: InvalidInput) -> Response[Problem]:
+    errors = [FieldError(field=p.field, message=p.message) for p in exc.problems]
+    return problem(422, exc.message, exc.code, errors=errors)
+
+
 def _invalid_append(_: Request[Any, Any, Any], exc: InvalidAppend) -> Response[Problem]:
     return problem(
         422, exc.message, "invalid_input", errors=[FieldError(field=exc.field, message=exc.message)]
@@ -132,6 +142,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotAuthorizedException: _http,
     HTTPException: _http,
     DomainError: _domain,
+    AccessDenied: _access,
+    InvalidInput: _invalid_input,
     InvalidAppend: _invalid_append,
     ConcurrencyError: _conflict,
     IdempotencyConflict: _idempotency,
@@ -155,7 +167,12 @@ _DESCRIPTIONS = {
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """The error responses a route documents in the OpenAPI schema."""
     return {
-        s: ResponseSpec(data_container=Problem, description=_DESCRIPTIONS[s], media_type=MediaType.JSON)
+        s: ResponseSpec(
+            data_container=Problem,
+            description=_DESCRIPTIONS[s],
+            media_type=MediaType.JSON,
+            generate_examples=False,  # random examples would make the schema differ on every start
+        )
         for s in statuses
     }
 

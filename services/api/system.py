@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
 from sqlalchemy import text
 
 from services.api.auth import ANY_ROLE
 from services.api.problems import READ_ERRORS, Problem, problem, problem_responses
 from services.bootstrap import Container
-from services.identity import User
+from services.identity.accounts import User
+
+BrokerCheck = Callable[[], tuple[bool, str]] | None
 
 
 class Health(msgspec.Struct):
@@ -35,15 +39,22 @@ class Me(msgspec.Struct):
 class SystemController(Controller):
     tags = ["system"]
 
-    @get("/health", sync_to_thread=False)
+    @get("/health", sync_to_thread=False, operation_id="getHealth", summary="存活检查")
     def health(self) -> Health:
         """The process is alive."""
         return Health(status="ok")
 
-    @get("/ready", sync_to_thread=True, responses=problem_responses(503))
-    def ready(self, request: Request[Any, Any, Any]) -> Readiness | Response[Problem]:
+    @get(
+        "/ready",
+        sync_to_thread=True,
+        responses=problem_responses(503),
+        operation_id="getReadiness",
+        summary="就绪检查",
+    )
+    def ready(
+        self, container: NamedDependency[Container], broker_check: NamedDependency[BrokerCheck]
+    ) -> Readiness | Response[Problem]:
         """The database answers (and the broker, when one is configured)."""
-        container: Container = request.app.state.container
         try:
             with container.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
@@ -51,14 +62,20 @@ class SystemController(Controller):
         except Exception as exc:
             return problem(503, f"database not reachable: {exc.__class__.__name__}", "not_ready")
         broker = "not configured"
-        check = request.app.state.broker_check
-        if check is not None:
-            ok, broker = check()
+        if broker_check is not None:
+            ok, broker = broker_check()
             if not ok:
                 return problem(503, f"broker not reachable: {broker}", "not_ready")
         return Readiness(status="ready", database="ok", broker=broker, log_position=position)
 
-    @get("/me", guards=[ANY_ROLE], sync_to_thread=False, responses=READ_ERRORS)
+    @get(
+        "/me",
+        guards=[ANY_ROLE],
+        sync_to_thread=False,
+        responses=READ_ERRORS,
+        operation_id="getMe",
+        summary="当前用户",
+    )
     def me(self, request: Request[User, Any, Any]) -> Me:
         """The caller's own identity, role and unit."""
         user = request.user

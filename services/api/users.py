@@ -7,13 +7,14 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
 
-from domain.identity import Role
+from domain.shared.identity import Role
 from services.api.auth import allow
 from services.api.problems import READ_ERRORS, WRITE_ERRORS
-from services.identity import Identity, IdentityError, User
+from services.identity.accounts import Identity, IdentityError, User
 
 
 class UserView(msgspec.Struct):
@@ -47,11 +48,6 @@ def _view(user: User) -> UserView:
     return UserView(user.name, user.role.value, user.role.label, user.unit)
 
 
-def _identity(request: Request[Any, Any, Any]) -> Identity:
-    identity: Identity = request.app.state.identity
-    return identity
-
-
 def _invalid(exc: IdentityError) -> ValidationException:
     return ValidationException(
         exc.message, extra=[{"key": exc.field, "message": exc.message, "source": "body"}]
@@ -63,28 +59,40 @@ class UserAdmin(Controller):
     tags = ["用户"]
     guards = [allow(Role.ADMIN)]
 
-    @get("/", sync_to_thread=True, responses=READ_ERRORS)
-    def list_users(self, request: Request[User, Any, Any]) -> list[UserView]:
+    @get("/", sync_to_thread=True, responses=READ_ERRORS, operation_id="listUsers", summary="用户列表")
+    def list_users(self, identity: NamedDependency[Identity]) -> list[UserView]:
         """Every user with role and unit."""
-        return [_view(u) for u in _identity(request).list_users()]
+        return [_view(u) for u in identity.list_users()]
 
-    @post("/", sync_to_thread=True, responses=WRITE_ERRORS)
-    def add_user(self, request: Request[User, Any, Any], data: JSONBody[UserCreate]) -> UserView:
+    @post("/", sync_to_thread=True, responses=WRITE_ERRORS, operation_id="addUser", summary="新增用户")
+    def add_user(
+        self,
+        request: Request[User, Any, Any],
+        identity: NamedDependency[Identity],
+        data: JSONBody[UserCreate],
+    ) -> UserView:
         """Add a user (the password is stored as an argon2 hash)."""
         try:
-            user = _identity(request).add_user(
-                data.name, data.role, data.password, data.unit, actor=request.user.name
-            )
+            user = identity.add_user(data.name, data.role, data.password, data.unit, actor=request.user.name)
         except IdentityError as exc:
             raise _invalid(exc) from None
         return _view(user)
 
-    @post("/{name:str}/tokens", sync_to_thread=True, responses=WRITE_ERRORS)
+    @post(
+        "/{name:str}/tokens",
+        sync_to_thread=True,
+        responses=WRITE_ERRORS,
+        operation_id="issueToken",
+        summary="签发访问令牌",
+    )
     def issue_token(
-        self, request: Request[User, Any, Any], name: FromPath[str], data: JSONBody[TokenCreate]
+        self,
+        request: Request[User, Any, Any],
+        identity: NamedDependency[Identity],
+        name: FromPath[str],
+        data: JSONBody[TokenCreate],
     ) -> TokenIssuedView:
         """A new bearer token for a user; shown once, stored only as a hash."""
-        identity = _identity(request)
         user = identity.find_user(name)
         if user is None:
             raise NotFoundException(f"no user named {name!r}")
@@ -94,10 +102,18 @@ class UserAdmin(Controller):
             raise _invalid(exc) from None
         return TokenIssuedView(issued.token, issued.expires_at)
 
-    @post("/{name:str}/tokens/revoke", sync_to_thread=True, responses=WRITE_ERRORS, status_code=200)
-    def revoke_tokens(self, request: Request[User, Any, Any], name: FromPath[str]) -> Revoked:
+    @post(
+        "/{name:str}/tokens/revoke",
+        sync_to_thread=True,
+        responses=WRITE_ERRORS,
+        status_code=200,
+        operation_id="revokeTokens",
+        summary="吊销访问令牌",
+    )
+    def revoke_tokens(
+        self, request: Request[User, Any, Any], identity: NamedDependency[Identity], name: FromPath[str]
+    ) -> Revoked:
         """Revoke every live token of a user."""
-        identity = _identity(request)
         user = identity.find_user(name)
         if user is None:
             raise NotFoundException(f"no user named {name!r}")

@@ -12,20 +12,19 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import OperationalError
 
-from services import scenario
-from services.audit_text import pad
+from domain.shared.errors import NotFound
+from services.app.queries import Queries
 from services.bootstrap import build
-from services.cli_common import fail, load_settings
-from services.commands import CommandRunner
-from services.demo import report, steps
+from services.cli.audit_text import pad
+from services.cli.common import fail, load_settings
+from services.demo import report, scenario, steps
 from services.demo.client import Client, DemoError
 from services.demo.server import local_server
 from services.demo.tables import print_tables
 from services.demo.users import DEMO_PASSWORD, OFFICIALS, Official, tokens_from_api, tokens_from_identity
-from services.identity import Identity
-from services.migrate import migrate
-from services.settings import Settings
-from services.usecases import CAMPAIGN
+from services.identity.accounts import CLI_READER, Identity
+from services.infra.migrate import migrate
+from services.infra.settings import Settings
 
 T = TypeVar("T")
 SERVE_LOG = "demo-serve.log"
@@ -91,7 +90,7 @@ def _embedded(settings: Settings, out: Path, timeout: float, run_id: str) -> Non
     container = build(settings)
     try:
         migrate(container.engine)
-        _refuse_if_run(CommandRunner(container.store), f"the data folder {settings.data_dir}")
+        _refuse_if_run(container.queries, f"the data folder {settings.data_dir}")
         tokens = _officials(lambda tick: tokens_from_identity(container.identity, tick))
     finally:
         container.close()
@@ -140,11 +139,13 @@ def _officials(make: Callable[[Callable[[Official], None]], dict[str, str]]) -> 
         return make(lambda _official: bar.update(1))
 
 
-def _refuse_if_run(runner: CommandRunner, where: str) -> None:
-    state, version = runner.load(CAMPAIGN, CAMPAIGN.stream_id(steps.CAMPAIGN_ID))
-    if version:
-        stage = state.stage.value if state.stage else "?"
-        raise DemoError(_refusal(where, stage))
+def _refuse_if_run(queries: Queries, where: str) -> None:
+    try:
+        state = queries.campaign_state(CLI_READER, steps.CAMPAIGN_ID)
+    except NotFound:
+        return
+    stage = state.stage.value if state.stage else "?"
+    raise DemoError(_refusal(where, stage))
 
 
 def _refusal(where: str, stage: str) -> str:

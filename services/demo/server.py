@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from services.demo.client import DemoError
-from services.settings import Settings
+from services.infra.settings import Settings
 
 START_SECONDS = 120.0
 STOP_SECONDS = 40.0
@@ -29,7 +29,7 @@ def free_port() -> int:
 
 
 def serve_argv(port: int) -> list[str]:
-    return [sys.executable, "-m", "services.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return [sys.executable, "-m", "services.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
 @contextmanager

@@ -17,8 +17,8 @@ from typing import Any
 
 from domain import campaign
 from domain.numbering import parse_number
-from services import scenario
 from services.api.client import route_for
+from services.demo import scenario
 from services.demo.client import Client, DemoError
 from services.demo.users import DEPUTY_DIRECTOR
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from services.audit_text import print_table
+from services.cli.audit_text import print_table
 
 
 def xlsx_tables(path: Path) -> list[tuple[str, list[str], list[list[str]]]]:

@@ -7,10 +7,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from domain.identity import Role
-from services import scenario
+from domain.shared.identity import Role
+from services.demo import scenario
 from services.demo.client import Client, DemoError
-from services.identity import Identity, IdentityError, User
+from services.identity.accounts import Identity, IdentityError, User
 
 TOKEN_DAYS = 1
 

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Select, Text, bindparam, cast, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
-from services.db import reader
 from services.eventstore.canonical import GENESIS_HASH, PreEncoded, canonical_json, event_hash, format_time
 from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, InvalidAppend
 from services.eventstore.model import AppendResult, LogHead, NewEvent, Payload, RecordedEvent, StreamAppend
@@ -26,6 +25,7 @@ from services.eventstore.statements import (
     recheck_statement,
 )
 from services.eventstore.tables import UTCTime, events_table, idempotency_table
+from services.infra.db import reader
 
 E = events_table.c
 _loads = json.JSONDecoder().decode

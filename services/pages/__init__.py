@@ -1,7 +1,7 @@
-"""The officials' pages: server-rendered Chinese HTML on the same use cases and queries as the API.
+"""The officials' pages: server-rendered Chinese HTML, each handler parse → core → render.
 
-Wire them with ``Litestar(plugins=[PagesPlugin()])`` (or add ``pages_router()`` to the route handlers
-and pass ``template_config()``). Everything lives under ``/ui``; ``/`` leads there.
+Wire them with ``Litestar(plugins=[PagesPlugin(container)])``. Everything lives under ``/ui``; ``/`` leads
+there. Handlers get the core's queries and acts from the app's dependencies (``core``, ``queries``).
 """
 
 from __future__ import annotations
@@ -11,17 +11,22 @@ from typing import Any
 
 from litestar import Router, get
 from litestar.config.app import AppConfig
+from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from services.bootstrap import Container
+from services.identity.accounts import Identity
+from services.pages.config import PageSettings
 from services.pages.errors import PAGE_EXCEPTION_HANDLERS
 from services.pages.guards import csrf_protected
 from services.pages.login import LoginController
-from services.pages.middleware import SessionMiddleware
+from services.pages.middleware import CODEC_STATE, SessionMiddleware, load_user
 from services.pages.render import local
+from services.pages.sessions import SessionCodec
 
 HERE = Path(__file__).parent
 # The JSON API's bearer middleware leaves these alone; the pages authenticate by session cookie.
@@ -52,11 +57,12 @@ def home() -> Redirect:
     return Redirect("/ui/", status_code=303)
 
 
-def pages_router() -> Router:
+def pages_router(identity: Identity) -> Router:
     return Router(
         path="/",
         route_handlers=[*_controllers(), home],
-        middleware=[SessionMiddleware],
+        # A function, not the identity itself: Litestar deep-copies routers, and an engine cannot be copied.
+        middleware=[DefineMiddleware(SessionMiddleware, load=lambda user_id: load_user(identity, user_id))],
         guards=[csrf_protected],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
         opt=NO_BEARER,
@@ -79,11 +85,15 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 
 
 class PagesPlugin(InitPluginProtocol):
-    """Adds the pages, their static files and their templates to an app."""
+    """Adds the pages, their static files, their templates and their session codec to an app."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
-        app_config.route_handlers.extend([pages_router(), static_router()])
+        app_config.route_handlers.extend([pages_router(self.container.identity), static_router()])
         app_config.template_config = template_config()
+        app_config.state[CODEC_STATE] = SessionCodec(PageSettings.from_env(self.container.settings.data_dir))
         return app_config
 
 

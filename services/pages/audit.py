@@ -3,33 +3,29 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Stream, Template
 
-from domain.identity import Role
-from services.api.auth import allow
-from services.bootstrap import Container
-from services.eventstore.export import export_line
-from services.eventstore.verify import iter_raw, verify_database
+from services.app.access import AUDIT
+from services.app.queries import Queries
 from services.pages.guards import signed_in
-from services.pages.render import local, page
-
-AUDIT_ROLES = allow(Role.AUDITOR, Role.ADMIN)
+from services.pages.render import local, page, viewer
+from services.web.guards import allow
 
 
 class AuditPages(Controller):
     path = "/ui/audit"
-    guards = [signed_in, AUDIT_ROLES]
+    guards = [signed_in, allow(*AUDIT)]
 
     @get("/", sync_to_thread=True)
-    def audit(self, request: Request[Any, Any, Any]) -> Template:
-        container: Container = request.app.state.container
+    def audit(self, request: Request[Any, Any, Any], queries: NamedDependency[Queries]) -> Template:
+        user = viewer(request)
         started = time.perf_counter()
-        result = verify_database(container.engine)
-        head = container.store.head()
+        result = queries.verify_log(user)
+        head = queries.log_head(user)
         return page(
             request,
             "audit.html",
@@ -41,13 +37,12 @@ class AuditPages(Controller):
             crumbs=[("/ui/", "工作台"), (None, "审计")],
         )
 
-    @get("/export.jsonl", sync_to_thread=False)
-    def export(self, request: Request[Any, Any, Any]) -> Stream:
-        container: Container = request.app.state.container
-        head = container.store.head().position
-        lines: Iterator[str] = (export_line(e) + "\n" for e in iter_raw(container.engine, to_position=head))
+    @get("/export.jsonl", sync_to_thread=True)
+    def export(self, request: Request[Any, Any, Any], queries: NamedDependency[Queries]) -> Stream:
+        user = viewer(request)
+        head = queries.log_head(user).position
         return Stream(
-            lines,
+            queries.export_lines(user, head),
             media_type="application/x-ndjson; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="kaohe-log-1-{head}.jsonl"'},
         )

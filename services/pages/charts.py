@@ -2,60 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from domain import campaign
-from domain.calendar import WorkCalendar
-from domain.campaign_state import CampaignState
-from domain.events import from_data
-from services.eventstore.model import RecordedEvent
-from services.pages.render import CST
-from services.pages.wording import STAGE_LABELS
+from domain.shared.calendar import WorkCalendar
+from services.app.stages import Span
+from services.app.wording import STAGE_LABELS
 
 WIDTH, ROW, LEFT, TOP, RIGHT = 1000, 28, 84, 28, 16
 LABEL_ROOM = 150  # a bar's label goes to its left when it would not fit on the right
-
-
-@dataclass(frozen=True)
-class Span:
-    stage: str
-    start: date
-    end: date
-    current: bool
-
-
-def stage_spans(events: Iterable[RecordedEvent]) -> list[Span]:
-    """Each stage entered, with the business dates (the events' ``at``) it began and ended.
-
-    The current stage runs to the latest recorded business date: a campaign entered after the fact
-    (dates in the past) is drawn as it happened, not stretched to today.
-    """
-    state: CampaignState | None = None
-    entered: list[tuple[str, date]] = []
-    until = date.min
-    for e in events:
-        state = campaign.evolve(state or campaign.fold(()), from_data(e.type, e.data))
-        on = _day(e.data.get("at"), e.recorded_at)
-        until = max(until, on)
-        if state.stage is not None and (not entered or entered[-1][0] != state.stage.value):
-            entered.append((state.stage.value, on))
-    spans = []
-    for index, (stage, start) in enumerate(entered):
-        last = index == len(entered) - 1
-        end = until if last else entered[index + 1][1]
-        spans.append(Span(stage, start, max(end, start), last))
-    return spans
-
-
-def _day(value: object, fallback: datetime) -> date:
-    try:
-        return datetime.fromisoformat(str(value)).astimezone(CST).date()
-    except ValueError:
-        return fallback.astimezone(CST).date()
 
 
 def stage_chart(spans: list[Span], calendar: WorkCalendar) -> Markup:

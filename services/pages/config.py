@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.settings import SettingsError
+from services.infra.settings import SettingsError
 
 SECRET_FILE = "page-secret.key"
 MIN_SECRET_CHARS = 32

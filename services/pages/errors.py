@@ -10,8 +10,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
 
-from domain.errors import DomainError, NotFound
-from services.logs import get_logger
+from domain.shared.errors import DomainError, NotFound
+from services.app.errors import AccessDenied, InvalidInput
+from services.infra.logs import get_logger
 from services.pages.render import page
 
 log = get_logger("kaohe.pages")
@@ -73,7 +74,7 @@ def _csrf(request: Request[Any, Any, Any], exc: CsrfRefused) -> Template:
     )
 
 
-def _forbidden(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Template:
+def _forbidden(request: Request[Any, Any, Any], exc: Exception) -> Template:
     return error_page(request, 403, "无权操作", "您的角色或所属单位无权查看或办理此事项。")
 
 
@@ -98,10 +99,16 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Template:
     )
 
 
+def _invalid(request: Request[Any, Any, Any], exc: InvalidInput) -> Template:
+    return error_page(request, 422, "填写的内容不符合要求", refusal_text(exc))
+
+
 PAGE_EXCEPTION_HANDLERS: dict[Any, Any] = {
     LoginRequired: _login,
     CsrfRefused: _csrf,
     PermissionDeniedException: _forbidden,
+    AccessDenied: _forbidden,
+    InvalidInput: _invalid,
     NotFoundException: _not_found,
     HTTPException: _http,
     DomainError: _domain,

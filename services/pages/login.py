@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from services.identity import Identity
+from services.identity.accounts import Identity
 from services.pages.guards import signed_in
 from services.pages.middleware import expired_cookie, page_codec, session_cookie
 from services.pages.render import page
@@ -37,8 +38,9 @@ class LoginController(Controller):
         return page(request, "login.html", title="登录", next=_safe_next(request.query_params.get("next")))
 
     @post("/login", status_code=303)
-    async def login(self, request: Request[Any, Any, Any], data: Form) -> Response[Any] | Template:
-        identity: Identity = request.app.state.identity
+    async def login(
+        self, request: Request[Any, Any, Any], identity: NamedDependency[Identity], data: Form
+    ) -> Response[Any] | Template:
         name, password = data.get("username", "").strip(), data.get("password", "")
         user = await to_thread.run_sync(identity.check_password, name, password) if name else None
         target = _safe_next(data.get("next"))

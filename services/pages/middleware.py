@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -12,16 +13,16 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import select
 
-from domain.identity import Role
-from services.identity import User, users_table
-from services.pages.config import PageSettings
+from domain.shared.identity import Role
+from services.identity.accounts import Identity, User, users_table
 from services.pages.sessions import PRE_COOKIE, SESSION_COOKIE, Session, SessionCodec
 
 STATE_SESSION = "page_session"
 STATE_SUBJECT = "csrf_subject"
+CODEC_STATE = "page_codec"
 
 
-def load_user(identity: Any, user_id: str) -> User | None:
+def load_user(identity: Identity, user_id: str) -> User | None:
     """The user of a session, unless removed or disabled since it was issued."""
     stmt = select(users_table).where(users_table.c.id == user_id)
     with identity.reader.connect() as conn:
@@ -32,11 +33,8 @@ def load_user(identity: Any, user_id: str) -> User | None:
 
 
 def page_codec(app: Any) -> SessionCodec:
-    """The app's session codec, made on first use from the environment and the data folder."""
-    codec: SessionCodec | None = getattr(app.state, "page_codec", None)
-    if codec is None:
-        codec = SessionCodec(PageSettings.from_env(app.state.container.settings.data_dir))
-        app.state.page_codec = codec
+    """The app's session codec (made by ``PagesPlugin`` from the environment and the data folder)."""
+    codec: SessionCodec = app.state[CODEC_STATE]
     return codec
 
 
@@ -70,8 +68,9 @@ def _cookies(scope: Scope) -> dict[str, str]:
 class SessionMiddleware:
     """Sets ``scope["user"]`` (a User or None) and the CSRF subject; renews or clears cookies as needed."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, load: Callable[[str], User | None]) -> None:
         self.app = app
+        self.load = load
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -117,8 +116,7 @@ class SessionMiddleware:
         session = codec.decode(cookie, now) if cookie else None
         if session is None:
             return None, None
-        identity = scope["app"].state.identity
-        user = await to_thread.run_sync(load_user, identity, session.user_id)
+        user = await to_thread.run_sync(self.load, session.user_id)
         return (session, user) if user is not None else (None, None)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from litestar import MediaType, Request
 from litestar.response import Template
 
-from domain.identity import ROLE_LABELS, Role
-from services.identity import User
+from domain.shared.identity import ROLE_LABELS, Role
+from services.identity.accounts import User
 from services.pages.middleware import STATE_SUBJECT, page_codec
 
 CST = timezone(timedelta(hours=8), "CST")

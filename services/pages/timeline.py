@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from domain.campaign_state import CampaignState
-from services.eventstore.model import RecordedEvent
+from domain.campaign.state import CampaignState
+from services.app.views import RecordedEvent
+from services.app.wording import describe
 from services.pages.render import local
-from services.pages.wording import describe
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from typing import Any
 
 from litestar import Request
 
-from services.commands import CommandRunner
+from services.app.queries import Queries
+from services.app.replay import AsOf
 from services.pages.render import CST, local
-from services.queries import AsOf
 
 
 @dataclass(frozen=True)
@@ -23,28 +23,27 @@ class PointInTime:
     when: str = ""
 
 
-def chosen(request: Request[Any, Any, Any], runner: CommandRunner) -> PointInTime:
+def chosen(request: Request[Any, Any, Any], queries: Queries) -> PointInTime:
     raw_position = request.query_params.get("as_of", "").strip()
     raw_when = request.query_params.get("when", "").strip()
-    if raw_position.isdigit():
-        return _at_position(runner, int(raw_position), raw_when)
+    if raw_position.isdigit() and len(raw_position) <= 18:
+        return _at_position(queries, int(raw_position), raw_when)
     if raw_when:
         moment = _moment(raw_when)
         if moment is not None:
-            position = runner.store.position_at(moment)
-            point = _at_position(runner, position, raw_when)
+            position = queries.position_at(moment)
+            point = _at_position(queries, position, raw_when)
             return PointInTime(
                 point.as_of, f"记录时间截至 {local(moment)}（日志位置 {position}）", point.query, raw_when
             )
     return PointInTime(AsOf(), "", "")
 
 
-def _at_position(runner: CommandRunner, position: int, when: str) -> PointInTime:
-    head = runner.store.head().position
-    position = min(position, head)
-    event = runner.store.read_all(after=position - 1, limit=1) if position > 0 else []
-    recorded = f"，记录于 {local(event[0].recorded_at)}" if event else ""
-    return PointInTime(AsOf(position), f"日志位置 {position}{recorded}", f"as_of={position}", when)
+def _at_position(queries: Queries, position: int, when: str) -> PointInTime:
+    position = min(position, queries.head())
+    recorded = queries.recorded_at(position)
+    suffix = f"，记录于 {local(recorded)}" if recorded else ""
+    return PointInTime(AsOf(position), f"日志位置 {position}{suffix}", f"as_of={position}", when)
 
 
 def _moment(text: str) -> datetime | None:
@@ -54,6 +53,6 @@ def _moment(text: str) -> datetime | None:
             day = datetime.fromisoformat(text).date()
             return datetime.combine(day, time(23, 59, 59), CST)
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        return moment if moment.tzinfo else moment.replace(tzinfo=CST) + timedelta(seconds=59)
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CST) + timedelta(seconds=59)

@@ -5,17 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
-from domain.identity import Role
-from services.calendar import current_calendar
-from services.commands import CommandRunner
+from services.app.queries import Queries
+from services.app.wording import STAGE_LABELS
 from services.pages.guards import signed_in
-from services.pages.render import page, today, viewer
-from services.pages.tasks import Clock, work_items
-from services.pages.wording import STAGE_LABELS
-from services.queries import stream_ids
-from services.usecases import CAMPAIGN
+from services.pages.render import page, viewer
 
 
 class Workbench(Controller):
@@ -23,36 +19,24 @@ class Workbench(Controller):
     guards = [signed_in]
 
     @get("/", sync_to_thread=True)
-    def workbench(self, request: Request[Any, Any, Any]) -> Template:
-        runner: CommandRunner = request.app.state.runner
+    def workbench(self, request: Request[Any, Any, Any], queries: NamedDependency[Queries]) -> Template:
         user = viewer(request)
-        clock = Clock(current_calendar(runner.store), today())
-        items = [] if user.role in (Role.AUDITOR, Role.ADMIN) else work_items(runner, user, clock)
-        campaigns = []
-        for stream_id in stream_ids(runner, "campaign-"):
-            state, _ = runner.load(CAMPAIGN, stream_id)
-            own = next((u for u in state.units.values() if user.unit in (u.code, u.name)), None)
-            if user.role is Role.ASSESSED_UNIT and own is None:
-                continue
-            campaigns.append(
-                {
-                    "id": state.campaign_id,
-                    "title": state.notice.title if state.notice else state.campaign_id,
-                    "number": state.notice.number if state.notice else "",
-                    "stage": STAGE_LABELS.get(state.stage.value if state.stage else "", ""),
-                    "own": own,
-                }
-            )
+        today = queries.today()
+        campaigns = [
+            {
+                "id": c.id,
+                "title": c.title or c.id,
+                "number": c.notice_number,
+                "stage": STAGE_LABELS.get(c.stage or "", ""),
+            }
+            for c in queries.campaigns(user)
+        ]
         return page(
             request,
             "workbench.html",
             title="工作台",
-            items=items,
+            items=queries.worklist(user, today),
             campaigns=campaigns,
-            today=clock.today,
-            notice=_done(request),
+            today=today,
+            notice={"1": "已办理。"}.get(request.query_params.get("done", "")),
         )
-
-
-def _done(request: Request[Any, Any, Any]) -> str | None:
-    return {"1": "已办理。"}.get(request.query_params.get("done", ""))

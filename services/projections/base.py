@@ -8,7 +8,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import Connection, Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
-from domain.events import Event, from_data
+from domain.shared.events import Event, from_data
 from services.eventstore.model import RecordedEvent
 from services.eventstore.store import EventStore
 

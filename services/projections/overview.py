@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 from domain import campaign
-from domain.campaign_queries import open_appeals, open_consultations, pending_submissions, undetermined_cells
-from domain.campaign_state import CampaignState
+from domain.campaign.queries import counts
+from domain.campaign.state import CampaignState
 from services.eventstore.model import RecordedEvent
 from services.eventstore.store import EventStore
 from services.projections.base import StreamStates, by_stream, upsert
@@ -33,18 +33,6 @@ class OverviewProjection:
             state = self.states.advance(stream_id, group)
             rows.append(overview_row(generation, stream_id.removeprefix("campaign-"), state, group[-1]))
         upsert(conn, overview_table, rows)
-
-
-def counts(state: CampaignState) -> dict[str, int]:
-    return {
-        "units": len(state.units),
-        "indicators": len(state.indicators),
-        "submissions": len(state.submissions),
-        "submissions_pending": len(pending_submissions(state)),
-        "undetermined_cells": len(undetermined_cells(state)) if state.indicators else 0,
-        "open_consultations": len(open_consultations(state)),
-        "open_appeals": len(open_appeals(state)),
-    }
 
 
 def overview_row(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from services.eventstore.store import EventStore
-from services.logs import get_logger
+from services.infra.logs import get_logger
 from services.projections import checkpoints
 from services.projections.base import Projection, clear_generation
 from services.projections.checkpoints import ACTIVE, BUILDING, RETIRED, write_transaction

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete
 
 from domain import campaign
-from domain.campaign_queries import ordered_units
-from domain.campaign_state import CampaignState, Cell, Deduction, DeductionStatus
-from domain.campaign_types import Indicator, Unit
-from domain.scoring import CellScore, compute, display
+from domain.campaign.queries import ordered_units
+from domain.campaign.state import CampaignState, Cell, Deduction, DeductionStatus
+from domain.campaign.types import Indicator, Unit
+from domain.shared.scoring import CellScore, compute, display
 from services.eventstore.model import RecordedEvent
 from services.eventstore.store import EventStore
 from services.projections.base import StreamStates, by_stream, upsert
@@ -24,7 +24,7 @@ T = score_cells_table.c
 
 class ScoresProjection:
     name = "scores"
-    version = 1
+    version = 2
     tables: tuple[Table, ...] = (score_cells_table,)
 
     def __init__(self, store: EventStore) -> None:
@@ -100,7 +100,7 @@ def _row(  # noqa: PLR0917
     deductions: list[Deduction],
     position: int,
 ) -> dict[str, Any]:
-    # As domain.campaign_queries.cell_score: a deduction awaiting confirmation leaves the cell undetermined.
+    # As domain.campaign.queries.cell_score: a deduction awaiting confirmation leaves the cell undetermined.
     pending = any(d.status is DeductionStatus.PROPOSED for d in deductions)
     cell = (
         CellScore(None) if pending else compute(indicator, state.cells.get((unit.code, indicator.code), ()))
@@ -114,6 +114,8 @@ def _row(  # noqa: PLR0917
         "unit_group": unit.group.value,
         "unit_order": unit.order,
         "indicator_name": indicator.name,
+        "indicator_order": list(state.indicators).index(indicator.code),
+        "indicator_label": indicator.short_name or indicator.name,
         "points": str(indicator.points),
         "score": None if cell.score is None else str(cell.score),
         "display": display(indicator, cell),

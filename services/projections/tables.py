@@ -59,6 +59,9 @@ class ScoreCellRow(SQLModel, table=True):
     unit_group: str = _col(String(40))
     unit_order: int = _col(Integer)
     indicator_name: str = _col(String(ID))
+    indicator_order: int | None = _col(Integer, nullable=True)
+    indicator_label: str | None = _col(String(ID), nullable=True)
+    """The indicator's short name as the 赋分表 heads it (its name when it has none)."""
     points: str = _col(String(40))
     score: str | None = _col(String(40), nullable=True)
     display: str | None = _col(String(60), nullable=True)

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert
 
 from domain import approval, campaign
-from domain.campaign_state import CampaignState
+from domain.campaign.state import CampaignState
 from services.eventstore.model import RecordedEvent
 from services.eventstore.store import EventStore
 from services.projections.base import StreamStates, by_stream
+from services.projections.event_text import describe
 from services.projections.tables import timeline_table
-from services.projections.wording import describe
 
 PREFIXES = ("campaign-", "document-", "register-")
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from domain.identity import Role
-from services.api.app import create_app
+from domain.shared.identity import Role
 from services.api.client import request_for
-from services.bootstrap import build
-from services.settings import Settings
+from services.asgi import create_app
+from services.bootstrap import Container, build
+from services.infra.settings import Settings
 
 USERS = {
     "drafter": (Role.DRAFTER, None),
@@ -31,7 +31,8 @@ USERS = {
 class Api:
     """A test client that knows every user's token."""
 
-    def __init__(self, client: TestClient[Any], tokens: dict[str, str]) -> None:
+    def __init__(self, client: TestClient[Any], tokens: dict[str, str], container: Container) -> None:
+        self.container = container
         self.client = client
         self.tokens = tokens
 
@@ -69,4 +70,4 @@ def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
         tokens[name] = container.identity.issue_token(user).token
     app = create_app(settings, container)
     with TestClient(app) as client:
-        yield Api(client, tokens)
+        yield Api(client, tokens, container)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from domain.identity import Role
-from services import scenario
-from services.api.routes import ROUTES
+from domain.shared.identity import Role
+from services.api.command_routes import ROUTES
+from services.demo import scenario
 from tests.api.conftest import USERS, Api
 from tests.api.test_seed_through_api import CAMPAIGN_STEPS, run_campaign
 

@@ -17,11 +17,11 @@ import httpx
 import pytest
 
 from domain import campaign
-from domain.identity import Role
-from services import scenario
+from domain.shared.identity import Role
 from services.api.client import request_for
 from services.bootstrap import build
-from services.settings import Settings
+from services.demo import scenario
+from services.infra.settings import Settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 SETUP = (
@@ -65,7 +65,7 @@ def server(pg_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             sys.executable,
             "-m",
             "uvicorn",
-            "services.api.app:create_app",
+            "services.asgi:create_app",
             "--factory",
             "--port",
             str(port),

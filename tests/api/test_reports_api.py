@@ -13,8 +13,8 @@ import docx
 import openpyxl
 import pytest
 
-from services.artifacts import ArtifactStore
-from services.commands import CommandRunner
+from services.app.commands import CommandRunner
+from services.infra.artifacts import ArtifactStore
 from tests.api.conftest import Api
 from tests.api.test_seed_through_api import run_campaign, run_letter
 from tests.reports.conftest import seed_tables
@@ -26,9 +26,8 @@ C = "/campaigns/zuofeng-2022"
 
 def render_pending(api: Api, report_id: str) -> str:
     """What the worker task does (the real worker is exercised below)."""
-    app = api.client.app
-    store = ArtifactStore(app.state.container.settings.data_dir / "artifacts")
-    return render_report(CommandRunner(app.state.container.store), store, report_id)
+    store = ArtifactStore(api.container.settings.data_dir / "artifacts")
+    return render_report(CommandRunner(api.container.store), store, report_id)
 
 
 def test_a_report_is_requested_rendered_and_downloaded(api: Api) -> None:
@@ -122,7 +121,7 @@ def test_a_crash_mid_render_leaves_no_half_file_and_the_next_delivery_renders(
     monkeypatch.setattr(ArtifactStore, "put", real_put)
     assert render_pending(api, report_id) == "rendered"
     assert render_pending(api, report_id) == "already rendered"
-    root = api.client.app.state.container.settings.data_dir / "artifacts"
+    root = api.container.settings.data_dir / "artifacts"
     assert not list(root.rglob(".tmp-*")), "no temporary file is left behind"
     assert len(api.get("auditor", f"/reports/{report_id}").json()["files"]) == 3
 
@@ -131,7 +130,7 @@ def test_a_crash_mid_render_leaves_no_half_file_and_the_next_delivery_renders(
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_real_worker_renders_in_the_background(api: Api, tmp_path: Path) -> None:
     """The embedded default end to end: a real `kaohe worker` consumes the filesystem broker's message."""
-    settings = api.client.app.state.container.settings
+    settings = api.container.settings
     run_campaign(api)
     env = base_env(settings.data_dir, KAOHE_DATABASE_URL=settings.database_url)
     worker = start([*_kaohe(), "worker"], env, tmp_path / "worker.log")

@@ -12,11 +12,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from litestar import Litestar
 
-from domain.identity import Role
-from services.api.app import create_app
-from services.api.routes import ROUTES
+from domain.shared.identity import Role
+from services.api.command_routes import ROUTES
+from services.asgi import create_app
 from services.bootstrap import build
-from services.settings import Settings
+from services.infra.settings import Settings
 from tests.api.conftest import USERS
 from tests.conftest import sqlite_url as _sqlite_url  # noqa: F401  (fixture)
 

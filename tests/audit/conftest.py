@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from domain import campaign
-from services import scenario
+from services.app.commands import Actor, RequestInfo
 from services.bootstrap import build
-from services.cli import main
-from services.commands import Actor, RequestInfo
-from services.settings import Settings
+from services.cli.main import main
+from services.demo import scenario
+from services.infra.settings import Settings
 from tests.workers.seed import run_campaign
 
 

@@ -17,8 +17,8 @@ import pytest
 
 from services.api.client import request_for
 from services.bootstrap import build
-from services.migrate import migrate
-from services.settings import Settings
+from services.infra.migrate import migrate
+from services.infra.settings import Settings
 from tests.api.conftest import USERS
 from tests.api.test_seed_through_api import ACTORS, CAMPAIGN_STEPS
 from tests.conftest import missing_service
@@ -102,7 +102,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         sys.executable,
         "-m",
         "uvicorn",
-        "services.api.app:create_app",
+        "services.asgi:create_app",
         "--factory",
         "--host",
         "127.0.0.1",

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from services.db import make_engine
 from services.eventstore.errors import ConcurrencyError
 from services.eventstore.model import NewEvent, StreamAppend
 from services.eventstore.prepare import prepare
 from services.eventstore.registry import EventTypeRegistry
 from services.eventstore.store import EventStore
 from services.eventstore.verify import verify_database
+from services.infra.db import make_engine
 
 WRITERS = 8
 APPENDS = 1000

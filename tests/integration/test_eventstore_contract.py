@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from services.db import make_engine
 from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, InvalidAppend, UnknownEventType
 from services.eventstore.model import NewEvent, StreamAppend
 from services.eventstore.registry import EventTypeRegistry
 from services.eventstore.store import EventStore
 from services.eventstore.tables import events_table
 from services.eventstore.verify import verify_database
+from services.infra.db import make_engine
 
 
 def registry() -> EventTypeRegistry:

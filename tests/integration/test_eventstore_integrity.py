@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from services.db import make_engine
 from services.eventstore.model import NewEvent
 from services.eventstore.registry import EventTypeRegistry
 from services.eventstore.store import EventStore
-from services.migrate import head_revision
+from services.infra.db import make_engine
+from services.infra.migrate import head_revision
 from tests.conftest import PostgresDatabases
 
-KAOHE = [sys.executable, "-m", "services.cli"]
+KAOHE = [sys.executable, "-m", "services.cli.main"]
 
 
 def kaohe(args: list[str], database_url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -20,14 +20,14 @@ import pytest
 
 from domain import approval, campaign
 from domain.approval import DocumentState
-from domain.campaign_events import ScoreDetermined
-from domain.campaign_state import CampaignState
-from domain.events import Event
+from domain.campaign.events import ScoreDetermined
+from domain.campaign.state import CampaignState
 from domain.numbering import parse_number
 from domain.reports import RecordReportRendered, ReportMode, ReportRendered, RequestReport
 from domain.reports import decide as decide_report
 from domain.reports import fold as fold_report
-from services import scenario
+from domain.shared.events import Event
+from services.demo import scenario
 from tests.reports.conftest import require_tool, run, seed_tables
 from workers.reports import Artifact, ReportModel, render_all
 from workers.reports.build import UNDETERMINED, ReportNotReady, build_model, report_context

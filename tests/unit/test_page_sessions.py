@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from services.infra.settings import SettingsError
 from services.pages.config import PageSettings
 from services.pages.sessions import SessionCodec
-from services.settings import SettingsError
 
 NOW = 1_800_000_000
 

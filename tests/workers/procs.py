@@ -15,7 +15,7 @@ from typing import TypeVar
 import httpx
 
 T = TypeVar("T")
-KAOHE = [sys.executable, "-m", "services.cli"]
+KAOHE = [sys.executable, "-m", "services.cli.main"]
 
 
 def free_port() -> int:

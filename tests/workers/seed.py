@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain import approval, campaign
-from domain.approval_chain import CHAINS
-from services import scenario
-from services.commands import Actor, CommandRunner, RequestInfo
+from domain.approval.chain import CHAINS
+from services.app.commands import Actor, CommandRunner, RequestInfo
+from services.app.usecases import UseCases
+from services.demo import scenario
 from services.eventstore.store import EventStore
-from services.usecases import UseCases
 
 REPORTING = (
     campaign.StartReporting

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from services.broker import TASK_NAMES, celery_config
-from services.settings import Settings
+from services.infra.broker import TASK_NAMES, celery_config
+from services.infra.settings import Settings
 from workers.celery_app import app, create_celery
 from workers.policy import POLICY, TRANSIENT, kaohe_task
 

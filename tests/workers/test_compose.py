@@ -14,7 +14,7 @@ import redis
 import yaml
 from sqlalchemy import select
 
-from services.db import make_engine
+from services.infra.db import make_engine
 from services.projections.tables import task_counts_table
 from tests.conftest import missing_service
 from tests.workers.procs import base_env, eventually, free_port, start, stop
@@ -54,7 +54,10 @@ class Compose:
         )
 
     def argv(self, words: list[str]) -> list[str]:
-        head = {"kaohe": [sys.executable, "-m", "services.cli"], "celery": [sys.executable, "-m", "celery"]}
+        head = {
+            "kaohe": [sys.executable, "-m", "services.cli.main"],
+            "celery": [sys.executable, "-m", "celery"],
+        }
         return [
             *head.get(words[0], [sys.executable] if words[0] == "python" else [words[0]]),
             *map(self._local, words[1:]),

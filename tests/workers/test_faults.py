@@ -14,15 +14,15 @@ import pytest
 import redis
 
 from bench.campaign_events import write_campaign
-from services import scenario
 from services.api.client import request_for, route_for
 from services.bootstrap import Container, build
-from services.broker import CATCH_UP
-from services.dispatch import producer
+from services.demo import scenario
+from services.infra.broker import CATCH_UP
+from services.infra.dispatch import producer
+from services.infra.settings import Settings
 from services.projections import checkpoints
 from services.projections.registry import PROJECTIONS
 from services.projections.runner import Runner
-from services.settings import Settings
 from tests.conftest import missing_service
 from tests.workers.conftest import rows_of
 from tests.workers.procs import KAOHE, base_env, eventually, free_port, kaohe, start, stop, token_for

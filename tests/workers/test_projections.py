@@ -6,15 +6,15 @@ import threading
 
 from sqlalchemy import func, select
 
-from domain.campaign_queries import scores_table
-from services import scenario
+from domain.campaign.queries import scores_table
+from services.app.commands import CommandRunner
+from services.app.usecases import CAMPAIGN
 from services.bootstrap import Container, build
-from services.commands import CommandRunner
+from services.demo import scenario
 from services.projections import checkpoints
 from services.projections.registry import PROJECTIONS
 from services.projections.runner import Runner
-from services.projections.tables import inbox_table, timeline_table
-from services.usecases import CAMPAIGN
+from services.projections.tables import inbox_table, score_cells_table, timeline_table
 from tests.workers.conftest import rows_of
 
 
@@ -27,7 +27,9 @@ def test_score_cells_equal_the_domain_scores_table(seeded: Container) -> None:
     catch_up_all(Runner(seeded.engine, seeded.store))
     state, _ = CommandRunner(seeded.store).load(CAMPAIGN, CAMPAIGN.stream_id(scenario.CAMPAIGN_ID))
     expected = {(r.unit.code, r.indicator.code): (str(r.score), r.display) for r in scores_table(state)}
-    found = {(row[1], row[2]): (row[8], row[9]) for row in rows_of(seeded.engine, "scores")}
+    columns = [c.name for c in score_cells_table.columns if c.name != "generation"]
+    score, display = columns.index("score"), columns.index("display")
+    found = {(row[1], row[2]): (row[score], row[display]) for row in rows_of(seeded.engine, "scores")}
     assert found == expected
     assert len(found) == 54 * 2
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from domain.identity import Role
-from services import scenario
-from services.api.app import create_app
+from domain.shared.identity import Role
+from services.asgi import create_app
 from services.bootstrap import Container
+from services.demo import scenario
 from services.projections.registry import PROJECTIONS
 from services.projections.runner import Runner
 

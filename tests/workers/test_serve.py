@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services import scenario
 from services.api.client import request_for
+from services.demo import scenario
 from tests.workers.procs import (
     KAOHE,
     alive,

@@ -11,10 +11,10 @@ import re
 from datetime import date
 from typing import Any
 
-from domain.approval_state import DocumentState
-from domain.campaign_queries import ordered_units, scores_table
-from domain.campaign_state import CampaignState
-from domain.campaign_types import Unit, UnitGroup
+from domain.approval.state import DocumentState
+from domain.campaign.queries import ordered_units, scores_table
+from domain.campaign.state import CampaignState
+from domain.campaign.types import Unit, UnitGroup
 from domain.reports import ReportMode
 from workers.reports.body import render_body
 from workers.reports.letter_context import Context, campaign_context

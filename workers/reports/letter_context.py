@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain.campaign_events_results import OpinionPosition
-from domain.campaign_queries import dated_steps, scores_table
-from domain.campaign_state import CampaignState, DeductionStatus, SubmissionStatus
-from domain.campaign_types import BasisDocument, DatePrecision, Indicator, WorkStep
-from domain.figures import (
+from domain.campaign.events_results import OpinionPosition
+from domain.campaign.queries import dated_steps, scores_table
+from domain.campaign.state import CampaignState, DeductionStatus, SubmissionStatus
+from domain.campaign.types import BasisDocument, DatePrecision, Indicator, WorkStep
+from domain.shared.figures import (
     DataReport,
     callback_satisfaction_rate,
     connection_rate,
@@ -25,7 +25,7 @@ from domain.figures import (
     format_wan,
     good_rate,
 )
-from domain.scoring import plain
+from domain.shared.scoring import plain
 
 Context = dict[str, Any]
 

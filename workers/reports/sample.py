@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from domain.approval_state import DocumentState, NumberRef, Signature
+from domain.approval.state import DocumentState, NumberRef, Signature
 from domain.campaign import INITIAL_STATE, execute
-from domain.campaign_state import CampaignState
-from domain.events import Event
+from domain.campaign.state import CampaignState
 from domain.numbering import parse_number, register_id
 from domain.reports import ReportMode
-from services import scenario
-from services.scenario import COUNTIES, DEPARTMENTS
+from domain.shared.events import Event
+from services.demo import scenario
+from services.demo.scenario import COUNTIES, DEPARTMENTS
 from workers.reports.build import build_model, report_context
 from workers.reports.model import Annex, ReportModel, Table
 

@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.calendar import WorkCalendar
 from domain.campaign import decide, fold
-from domain.campaign_commands import (
+from domain.campaign.commands import (
     AssignIndicators,
     Command,
     ConfirmNoDeduction,
@@ -21,7 +20,7 @@ from domain.campaign_commands import (
     RegisterUnits,
     StartDetermination,
 )
-from domain.campaign_commands_results import (
+from domain.campaign.commands_results import (
     CloseAppeals,
     PublishResults,
     RecordDispatch,
@@ -29,8 +28,8 @@ from domain.campaign_commands_results import (
     StartReporting,
     SubmitReportForApproval,
 )
-from domain.campaign_state import CampaignState
-from domain.campaign_types import (
+from domain.campaign.state import CampaignState
+from domain.campaign.types import (
     BasisDocument,
     Indicator,
     IndicatorKind,
@@ -40,9 +39,10 @@ from domain.campaign_types import (
     Unit,
     UnitGroup,
 )
-from domain.errors import DomainError
-from domain.events import Event
-from domain.figures import EvidenceFile
+from domain.shared.calendar import WorkCalendar
+from domain.shared.errors import DomainError
+from domain.shared.events import Event
+from domain.shared.figures import EvidenceFile
 
 CST = timezone(timedelta(hours=8))
 DRAFTER, CHIEF, LEADER, OFFICE = "drafter", "chief", "leader", "office"

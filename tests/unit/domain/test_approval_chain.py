@@ -17,8 +17,8 @@ from domain.approval import (
     StepKind,
     validate_chain,
 )
-from domain.approval_errors import InvalidChain
-from domain.errors import InvalidCommand
+from domain.approval.errors import InvalidChain
+from domain.shared.errors import InvalidCommand
 from tests.unit.domain.test_approval_fixtures import BIANBAN, CHAIN, FAGAI
 
 

@@ -22,7 +22,6 @@ from domain.approval import (
     UnclaimTask,
     WithdrawSubmission,
 )
-from domain.events import Event, event_types, from_data, to_data
 from domain.numbering import (
     REGISTER_EVENTS,
     IssueNumber,
@@ -31,6 +30,7 @@ from domain.numbering import (
     decide_register,
     fold_register,
 )
+from domain.shared.events import Event, event_types, from_data, to_data
 from tests.unit.domain.test_approval_fixtures import (
     BIANBAN,
     CHIEF,

@@ -22,7 +22,7 @@ from domain.approval import (
     fold,
     open_tasks,
 )
-from domain.events import Event
+from domain.shared.events import Event
 
 CST = timezone(timedelta(hours=8))
 T0 = datetime(2023, 3, 1, 9, 0, tzinfo=CST)

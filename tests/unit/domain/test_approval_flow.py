@@ -21,7 +21,7 @@ from domain.approval import (
     fold,
     open_tasks,
 )
-from domain.approval_errors import (
+from domain.approval.errors import (
     AlreadyAcknowledged,
     DocumentAlreadyExists,
     DocumentNotFound,
@@ -36,7 +36,7 @@ from domain.approval_errors import (
     TaskNotFound,
     WrongStepAction,
 )
-from domain.errors import DomainError
+from domain.shared.errors import DomainError
 from tests.unit.domain.test_approval_fixtures import (
     BIANBAN,
     CHAIN,

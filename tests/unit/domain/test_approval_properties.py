@@ -40,8 +40,6 @@ from domain.approval import (
     fold,
     open_tasks,
 )
-from domain.errors import DomainError
-from domain.events import Event
 from domain.numbering import (
     IssueNumber,
     OpenRegister,
@@ -50,6 +48,8 @@ from domain.numbering import (
     decide_register,
     evolve_register,
 )
+from domain.shared.errors import DomainError
+from domain.shared.events import Event
 from tests.unit.domain.test_approval_fixtures import (
     BIANBAN,
     CHIEF,

@@ -25,7 +25,7 @@ from domain.approval import (
     fold,
     open_tasks,
 )
-from domain.approval_errors import (
+from domain.approval.errors import (
     AlreadyDispatched,
     DocumentFrozen,
     InvalidReturnTarget,

@@ -16,8 +16,8 @@ from domain.approval import (
     SubmitDraft,
     TransferTask,
 )
-from domain.approval_errors import ConsecutiveSteps, IneligibleAssignee, SelfApproval
-from domain.errors import PermissionDenied
+from domain.approval.errors import ConsecutiveSteps, IneligibleAssignee, SelfApproval
+from domain.shared.errors import PermissionDenied
 from tests.unit.domain.test_approval_fixtures import (
     CHAIN,
     CHIEF,

@@ -16,7 +16,7 @@ from domain.approval import (
     UnclaimTask,
     open_tasks,
 )
-from domain.approval_errors import (
+from domain.approval.errors import (
     AddedSignerCannotAdd,
     DelegationPending,
     IneligibleAssignee,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.calendar import CalendarConflict, DeadlineStatus, WorkCalendar
-from services.scenario import CALENDAR_2023
+from domain.shared.calendar import CalendarConflict, DeadlineStatus, WorkCalendar
+from services.demo.scenario import CALENDAR_2023
 
 SPRING = WorkCalendar.of(
     [date(2023, 1, 21) + timedelta(days=n) for n in range(7)], [date(2023, 1, 28), date(2023, 1, 29)]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domain import campaign_errors as err
+from domain.campaign import errors as err
 from domain.campaign import fold
-from domain.campaign_commands_results import CloseConsultation, GiveOpinion, OpenConsultation, PublishResults
-from domain.campaign_events_results import (
+from domain.campaign.commands_results import CloseConsultation, GiveOpinion, OpenConsultation, PublishResults
+from domain.campaign.events_results import (
     ConsultationClosed,
     ConsultationOpened,
     ConsultationOpinionGiven,
     OpinionPosition,
 )
-from domain.campaign_types import Stage
-from domain.events import Event
+from domain.campaign.types import Stage
+from domain.shared.events import Event
 from tests.unit.domain.campaign_builders import (
     CALENDAR,
     CHIEF,

@@ -6,14 +6,14 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from domain import campaign_errors as err
-from domain.calendar import DeadlineStatus
+from domain.campaign import errors as err
 from domain.campaign import fold
-from domain.campaign_commands import ReviewSubmission, SubmitData
-from domain.campaign_events import DataSubmitted, ReviewDecision, SubmissionReviewed
-from domain.campaign_queries import collection_status
-from domain.campaign_state import SubmissionStatus
-from domain.figures import (
+from domain.campaign.commands import ReviewSubmission, SubmitData
+from domain.campaign.events import DataSubmitted, ReviewDecision, SubmissionReviewed
+from domain.campaign.queries import collection_status
+from domain.campaign.state import SubmissionStatus
+from domain.shared.calendar import DeadlineStatus
+from domain.shared.figures import (
     DataReport,
     EvidenceFile,
     HotlineFigures,
@@ -21,7 +21,7 @@ from domain.figures import (
     InvalidFigures,
     RatingCounts,
 )
-from services.scenario import PROVINCIAL_REPORT
+from services.demo.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     CALENDAR,
     CHIEF,

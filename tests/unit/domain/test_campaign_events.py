@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from domain.campaign import CAMPAIGN_EVENTS, as_of, evolve, fold
-from domain.campaign_commands import (
+from domain.campaign.commands import (
     AdjustScore,
     ApplyVeto,
     AwardBonus,
@@ -28,7 +28,7 @@ from domain.campaign_commands import (
     StartDetermination,
     SubmitData,
 )
-from domain.campaign_commands_results import (
+from domain.campaign.commands_results import (
     ArchiveCampaign,
     CloseAppeals,
     CloseConsultation,
@@ -44,12 +44,12 @@ from domain.campaign_commands_results import (
     StartReporting,
     SubmitReportForApproval,
 )
-from domain.campaign_events import ReviewDecision
-from domain.campaign_events_results import AppealDecision, OpinionPosition
-from domain.campaign_templates import SetReportTemplate
-from domain.campaign_types import Stage
-from domain.events import Event, event_types, from_data, to_data
-from services.scenario import PROVINCIAL_REPORT
+from domain.campaign.events import ReviewDecision
+from domain.campaign.events_results import AppealDecision, OpinionPosition
+from domain.campaign.templates import SetReportTemplate
+from domain.campaign.types import Stage
+from domain.shared.events import Event, event_types, from_data, to_data
+from services.demo.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     BON,
     CALENDAR,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.campaign import decide, fold
-from domain.campaign_commands import (
+from domain.campaign.commands import (
     AdjustScore,
     ApplyVeto,
     AwardBonus,
@@ -27,7 +27,7 @@ from domain.campaign_commands import (
     StartDetermination,
     SubmitData,
 )
-from domain.campaign_commands_results import (
+from domain.campaign.commands_results import (
     CloseAppeals,
     CloseConsultation,
     DecideAppeal,
@@ -42,14 +42,14 @@ from domain.campaign_commands_results import (
     StartReporting,
     SubmitReportForApproval,
 )
-from domain.campaign_events import ReviewDecision
-from domain.campaign_events_results import AppealDecision, OpinionPosition
-from domain.campaign_queries import scores_table
-from domain.campaign_state import CampaignState
-from domain.campaign_types import Stage
-from domain.errors import DomainError
-from domain.events import Event, from_data, to_data
-from services.scenario import PROVINCIAL_REPORT
+from domain.campaign.events import ReviewDecision
+from domain.campaign.events_results import AppealDecision, OpinionPosition
+from domain.campaign.queries import scores_table
+from domain.campaign.state import CampaignState
+from domain.campaign.types import Stage
+from domain.shared.errors import DomainError
+from domain.shared.events import Event, from_data, to_data
+from services.demo.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     BON,
     CALENDAR,

@@ -6,22 +6,22 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from domain import campaign_errors as err
+from domain.campaign import errors as err
 from domain.campaign import fold
-from domain.campaign_commands import ConfirmNoDeduction, SubmitData
-from domain.campaign_commands_results import CloseAppeals, DecideAppeal, FileAppeal, PublishResults
-from domain.campaign_events import ScoreAdjusted
-from domain.campaign_events_results import (
+from domain.campaign.commands import ConfirmNoDeduction, SubmitData
+from domain.campaign.commands_results import CloseAppeals, DecideAppeal, FileAppeal, PublishResults
+from domain.campaign.events import ScoreAdjusted
+from domain.campaign.events_results import (
     AppealDecided,
     AppealDecision,
     AppealFiled,
     AppealsClosed,
     ResultsPublished,
 )
-from domain.campaign_queries import cell_score
-from domain.campaign_types import Stage
-from domain.events import Event
-from services.scenario import PROVINCIAL_REPORT
+from domain.campaign.queries import cell_score
+from domain.campaign.types import Stage
+from domain.shared.events import Event
+from services.demo.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     BON,
     CALENDAR,

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain import campaign_errors as err
+from domain.campaign import errors as err
 from domain.campaign import fold
-from domain.campaign_commands import AdjustScore
-from domain.campaign_commands_results import (
+from domain.campaign.commands import AdjustScore
+from domain.campaign.commands_results import (
     ArchiveCampaign,
     PublishResults,
     RecordDispatch,
@@ -20,8 +20,8 @@ from domain.campaign_commands_results import (
     StartReporting,
     SubmitReportForApproval,
 )
-from domain.campaign_events import ScoreAdjusted
-from domain.campaign_events_results import (
+from domain.campaign.events import ScoreAdjusted
+from domain.campaign.events_results import (
     CampaignArchived,
     LetterSigned,
     ReportDispatched,
@@ -30,8 +30,8 @@ from domain.campaign_events_results import (
     ReportSubmittedForApproval,
     ScoresReopened,
 )
-from domain.campaign_types import Stage
-from domain.events import Event
+from domain.campaign.types import Stage
+from domain.shared.events import Event
 from tests.unit.domain.campaign_builders import (
     CALENDAR,
     CHIEF,

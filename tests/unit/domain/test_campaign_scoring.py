@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from domain import campaign_errors as err
+from domain.campaign import errors as err
 from domain.campaign import fold
-from domain.campaign_commands import (
+from domain.campaign.commands import (
     AdjustScore,
     ApplyVeto,
     AwardBonus,
@@ -22,7 +22,7 @@ from domain.campaign_commands import (
     StartDetermination,
     SubmitData,
 )
-from domain.campaign_events import (
+from domain.campaign.events import (
     DeductionConfirmed,
     DeductionProposed,
     DeductionRejected,
@@ -32,9 +32,9 @@ from domain.campaign_events import (
     ScoreDetermined,
     VetoApplied,
 )
-from domain.campaign_queries import cell_score, scores_table, undetermined_cells
-from domain.events import Event
-from services.scenario import PROVINCIAL_REPORT
+from domain.campaign.queries import cell_score, scores_table, undetermined_cells
+from domain.shared.events import Event
+from services.demo.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     BON,
     CHIEF,

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from domain import calendar, campaign, campaign_types, figures
-from domain import campaign_errors as err
+from domain import campaign
 from domain.campaign import UnknownCommand, decide, fold
-from domain.campaign_commands import (
+from domain.campaign import errors as err
+from domain.campaign import types as campaign_types
+from domain.campaign.commands import (
     AssignIndicators,
     Command,
     IssueDeployment,
@@ -21,8 +22,8 @@ from domain.campaign_commands import (
     ReviseIndicators,
     StartDetermination,
 )
-from domain.campaign_commands_results import ArchiveCampaign, CloseAppeals, StartReporting
-from domain.campaign_events import (
+from domain.campaign.commands_results import ArchiveCampaign, CloseAppeals, StartReporting
+from domain.campaign.events import (
     CollectionOpened,
     DeploymentIssued,
     DeterminationStarted,
@@ -31,9 +32,10 @@ from domain.campaign_events import (
     NoticeRegistered,
     UnitsRegistered,
 )
-from domain.campaign_types import InvalidIndicator, InvalidUnit, Stage, Unit, UnitGroup
-from domain.errors import DomainError, IllegalTransition, InvalidCommand, NotFound, PermissionDenied
-from domain.events import Event
+from domain.campaign.types import InvalidIndicator, InvalidUnit, Stage, Unit, UnitGroup
+from domain.shared import calendar, figures
+from domain.shared.errors import DomainError, IllegalTransition, InvalidCommand, NotFound, PermissionDenied
+from domain.shared.events import Event
 from tests.unit.domain.campaign_builders import (
     BON,
     CHIEF,

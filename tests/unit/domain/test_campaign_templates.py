@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain import campaign_errors as err
+from domain.campaign import errors as err
 from domain.campaign import fold
-from domain.campaign_templates import ReportTemplateSet, SetReportTemplate
-from domain.events import Event
+from domain.campaign.templates import ReportTemplateSet, SetReportTemplate
+from domain.shared.events import Event
 from tests.unit.domain.campaign_builders import DRAFTER, collecting, registered, signed, t, when
 
 TYPE = "assessment_result_letter"

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from domain import campaign_errors as err
+from domain.campaign import errors as err
 from domain.campaign import fold
-from domain.campaign_commands import IssueDeployment, RecordWorkStep
-from domain.campaign_events import WorkStepRecorded
-from domain.campaign_queries import dated_steps
-from domain.campaign_types import DatePrecision, WorkStep
-from domain.events import Event
+from domain.campaign.commands import IssueDeployment, RecordWorkStep
+from domain.campaign.events import WorkStepRecorded
+from domain.campaign.queries import dated_steps
+from domain.campaign.types import DatePrecision, WorkStep
+from domain.shared.events import Event
 from tests.unit.domain.campaign_builders import (
     CHIEF,
     DRAFTER,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.figures import (
+from domain.shared.figures import (
     DataReport,
     EvidenceFile,
     HotlineFigures,
@@ -23,7 +23,7 @@ from domain.figures import (
     good_rate,
     percent,
 )
-from services.scenario import HOTLINE, RATINGS
+from services.demo.scenario import HOTLINE, RATINGS
 
 
 def test_seed_ratings_print_as_the_letter_does() -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from domain.approval_errors import (
+from domain.approval.errors import (
     InvalidSerial,
     MissingField,
     NaiveTimestamp,
@@ -15,7 +15,6 @@ from domain.approval_errors import (
     RegisterAlreadyOpened,
     RegisterNotFound,
 )
-from domain.events import Event
 from domain.numbering import (
     INITIAL_REGISTER,
     IssueNumber,
@@ -33,6 +32,7 @@ from domain.numbering import (
     parse_number,
     register_id,
 )
+from domain.shared.events import Event
 from tests.unit.domain.test_approval_fixtures import OFFICE, T0
 
 

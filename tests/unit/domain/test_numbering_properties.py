@@ -5,8 +5,6 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.errors import DomainError
-from domain.events import Event
 from domain.numbering import (
     IssueNumber,
     NumberIssued,
@@ -16,6 +14,8 @@ from domain.numbering import (
     decide_register,
     fold_register,
 )
+from domain.shared.errors import DomainError
+from domain.shared.events import Event
 from tests.unit.domain.test_approval_fixtures import OFFICE, T0
 
 _issue = st.builds(IssueNumber, at=st.just(T0), actor=st.just(OFFICE), document_id=st.sampled_from("abcde"))

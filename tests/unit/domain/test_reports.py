@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from domain import reports
-from domain.campaign_errors import MissingField, NaiveTimestamp
-from domain.events import Event, event_types, from_data, to_data
+from domain.campaign.errors import MissingField, NaiveTimestamp
 from domain.reports import (
     ArtifactMismatch,
     InvalidReportRequest,
@@ -26,6 +25,7 @@ from domain.reports import (
     decide,
     fold,
 )
+from domain.shared.events import Event, event_types, from_data, to_data
 
 CST = timezone(timedelta(hours=8))
 T0 = datetime(2023, 3, 7, 10, tzinfo=CST)

@@ -6,18 +6,18 @@ import re
 from pathlib import Path
 
 from domain.campaign import execute, fold
-from domain.campaign_queries import dated_steps, ordered_units, scores_table, undetermined_cells
-from domain.campaign_state import INITIAL, CampaignState
-from domain.campaign_types import Stage, UnitGroup
-from domain.events import Event
-from domain.figures import (
+from domain.campaign.queries import dated_steps, ordered_units, scores_table, undetermined_cells
+from domain.campaign.state import INITIAL, CampaignState
+from domain.campaign.types import Stage, UnitGroup
+from domain.shared.events import Event
+from domain.shared.figures import (
     callback_satisfaction_rate,
     connection_rate,
     format_percent,
     format_wan,
     good_rate,
 )
-from services import scenario
+from services.demo import scenario
 
 ANNEXES = Path(__file__).with_name("seed_annexes.txt")  # the letter's annex rows, copied verbatim
 

@@ -1,0 +1,586 @@
+"""Named queries: every read of the API, the pages and the command line, answered here and only here.
+
+Reads of the present come from the projections (scores, overview, inbox, timeline) once they hold the
+position the caller must see; "as of" reads, and the fallback while a projection lags, fold the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from domain import approval
+from domain import reports as report_domain
+from domain.campaign.queries import counts
+from domain.campaign.state import CampaignState
+from domain.shared.errors import NotFound
+from domain.shared.identity import Role
+from services.app import access, replay
+from services.app.access import own_unit
+from services.app.calendar import current_calendar
+from services.app.commands import CommandRunner
+from services.app.errors import AccessDenied, InvalidInput
+from services.app.replay import AsOf, HistoryFilter, document_states, load_campaign, load_document, stream_ids
+from services.app.reports import REPORT, ReportStatusView, report_status
+from services.app.stages import Span, stage_spans
+from services.app.usecases import CAMPAIGN, DOCUMENT, REGISTER
+from services.app.views import (
+    CampaignOverview,
+    CampaignSummary,
+    CampaignView,
+    Counts,
+    DecisionView,
+    DocumentView,
+    EventPage,
+    EventView,
+    History,
+    HistoryItem,
+    Inbox,
+    IndicatorHead,
+    Overview,
+    ReportFile,
+    ReportView,
+    ScoreCell,
+    ScoreLine,
+    ScoreTable,
+    TaskView,
+    Timeline,
+    TimelineLine,
+    WorkItem,
+)
+from services.app.worklist import CST, Clock, work_items
+from services.eventstore.export import export_line
+from services.eventstore.model import LogHead, RecordedEvent
+from services.eventstore.verify import VerifyResult, iter_raw, verify_database
+from services.identity.accounts import Identity, User
+from services.infra.artifacts import ArtifactStore
+from services.projections import read_rows
+from services.projections.event_text import BASIS_KEYS, REASON_KEYS, first_text
+from services.projections.freshness import Freshness, ProjectionReader
+from services.projections.tables import overview_table, score_cells_table
+
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+FORMAT_NAMES = {"docx": "函（可编辑）", "pdf": "函", "xlsx": "赋分表"}
+MAX_LOG_PAGE = 1000
+NOW = AsOf()
+
+
+@dataclass(frozen=True)
+class CampaignDetail:
+    """A campaign as its page shows it: the state, its counts, its letters and how long each stage took."""
+
+    state: CampaignState
+    version: int
+    counts: Counts
+    documents: list[tuple[str, approval.DocumentState]]
+    spans: list[Span]
+    own_unit: str | None
+
+
+@dataclass(frozen=True)
+class DocumentDetail:
+    state: approval.DocumentState
+    version: int
+    events: list[RecordedEvent]
+    report_to: str
+
+
+@dataclass(frozen=True)
+class ReportFileBody:
+    content: bytes
+    media_type: str
+    filename: str
+    sha256: str
+
+
+class Queries:
+    def __init__(
+        self, runner: CommandRunner, reader: ProjectionReader, artifacts: ArtifactStore, identity: Identity
+    ) -> None:
+        self.runner = runner
+        self.reader = reader
+        self.artifacts = artifacts
+        self.identity = identity
+
+    # -- points in time ---------------------------------------------------------------------------
+
+    def as_of(self, value: str | None) -> AsOf:
+        """A log position (``120``) or an ISO time with zone, matched against when events were recorded."""
+        try:
+            point = replay.parse_as_of(value, self.runner)
+        except (ValueError, OverflowError) as exc:
+            raise InvalidInput.field("as_of", str(exc)) from None
+        if point.position is not None and point.position > 2**63 - 1:
+            raise InvalidInput.field("as_of", "a position is at most 2**63-1")
+        return point
+
+    def head(self) -> int:
+        return self.runner.store.head().position
+
+    def position_at(self, moment: datetime) -> int:
+        """The last position recorded at or before ``moment`` (record time)."""
+        return self.runner.store.position_at(moment)
+
+    def recorded_at(self, position: int) -> datetime | None:
+        """When the event at ``position`` was recorded (None for position 0 or beyond the head)."""
+        found = self.runner.store.read_all(after=position - 1, limit=1) if position > 0 else []
+        return found[0].recorded_at if found else None
+
+    @staticmethod
+    def today() -> date:
+        """Today's business date, in Asia/Shanghai."""
+        return datetime.now(CST).date()
+
+    # -- campaigns --------------------------------------------------------------------------------
+
+    def campaigns(self, user: User) -> list[CampaignSummary]:
+        """The campaigns the user may see (an assessed unit: those that assess it), oldest first."""
+        found = []
+        for stream_id in stream_ids(self.runner, "campaign-"):
+            state, _ = self.runner.load(CAMPAIGN, stream_id)
+            if not access.sees_campaign(state, user):
+                continue
+            notice = state.notice
+            found.append(
+                CampaignSummary(
+                    id=state.campaign_id,
+                    title=notice.title if notice else "",
+                    notice_number=notice.number if notice else "",
+                    year=state.year,
+                    stage=state.stage.value if state.stage else None,
+                )
+            )
+        return found
+
+    def campaign(self, user: User, campaign_id: str, as_of: AsOf = NOW) -> CampaignView:
+        state, version = self._campaign(user, campaign_id, as_of)
+        notice = state.notice
+        return CampaignView(
+            id=campaign_id,
+            stage=state.stage.value if state.stage else None,
+            title=notice.title if notice else "",
+            notice_number=notice.number if notice else "",
+            issuers=list(notice.issuers) if notice else [],
+            year=state.year,
+            assessing_unit=state.assessing_unit,
+            report_to=state.report_to,
+            collection_deadline=state.collection_deadline.isoformat() if state.collection_deadline else None,
+            counts=Counts(**counts(state)),
+            stream_version=version,
+            as_of_position=as_of.position,
+        )
+
+    def campaign_detail(self, user: User, campaign_id: str) -> CampaignDetail:
+        state, version = self._campaign(user, campaign_id, AsOf())
+        events = self.runner.store.read_stream(CAMPAIGN.stream_id(campaign_id))
+        documents = []
+        if user.role in access.INTERNAL:
+            documents = [(d, s) for d, s in document_states(self.runner) if s.campaign_id == campaign_id]
+        return CampaignDetail(
+            state, version, Counts(**counts(state)), documents, stage_spans(events), own_unit(state, user)
+        )
+
+    def campaign_state(self, user: User, campaign_id: str, as_of: AsOf = NOW) -> CampaignState:
+        """The campaign's state as the user may see it (for pages that show its notice and names)."""
+        return self._campaign(user, campaign_id, as_of)[0]
+
+    def _campaign(self, user: User, campaign_id: str, as_of: AsOf) -> tuple[CampaignState, int]:
+        now, version = load_campaign(self.runner, campaign_id, AsOf())
+        own_unit(now, user)
+        if as_of.position is None:
+            return now, version
+        return load_campaign(self.runner, campaign_id, as_of)
+
+    # -- the 赋分表 ---------------------------------------------------------------------------------
+
+    def score_table(  # noqa: PLR0917
+        self,
+        user: User,
+        campaign_id: str,
+        as_of: AsOf = NOW,
+        group: str | None = None,
+        unit: str | None = None,
+        wait_for: int | None = None,
+    ) -> tuple[ScoreTable, Freshness | None]:
+        """The scoring table now (from the scores projection) or as of a point (from the log).
+
+        An assessed unit sees only its own row. ``unit`` is a code or a name.
+        """
+        if as_of.position is not None:
+            return self._score_table_from_log(user, campaign_id, as_of, group, unit), None
+        return self.reader.read_models(
+            ("scores", "overview"),
+            lambda conn, gens: self._score_table_from_rows(conn, gens, user, campaign_id, group, unit),
+            lambda: self._score_table_from_log(user, campaign_id, as_of, group, unit),
+            wait_for,
+        )
+
+    def _score_table_from_log(
+        self, user: User, campaign_id: str, as_of: AsOf, group: str | None, unit: str | None
+    ) -> ScoreTable:
+        state, version = self._campaign(user, campaign_id, as_of)
+        mine = own_unit(load_campaign(self.runner, campaign_id, AsOf())[0], user)
+        wanted = {mine} if mine else ({unit} if unit else None)
+        lines = []
+        for row in replay.score_rows(state, wanted):
+            u = row["unit"]
+            if group and u.group.value != group:
+                continue
+            cells = [
+                ScoreCell(c.indicator.code, c.display, None if c.score is None else str(c.score), c.vetoed)
+                for c in row["cells"]
+            ]
+            lines.append(ScoreLine(u.code, u.name, u.group.value, u.order, cells))
+        heads = [
+            IndicatorHead(i.code, i.name, str(i.points), i.short_name or i.name)
+            for i in state.indicators.values()
+        ]
+        stage = state.stage.value if state.stage else None
+        title = state.notice.title if state.notice else ""
+        return ScoreTable(campaign_id, stage, as_of.position, version, heads, lines, title)
+
+    def _score_table_from_rows(  # noqa: PLR0917
+        self,
+        conn: Connection,
+        generations: dict[str, int],
+        user: User,
+        campaign_id: str,
+        group: str | None,
+        unit: str | None,
+    ) -> ScoreTable:
+        o = overview_table.c
+        head = conn.execute(
+            select(o.title, o.stage, o.stream_version).where(
+                o.generation == generations["overview"], o.campaign_id == campaign_id
+            )
+        ).one_or_none()
+        if head is None:
+            raise NotFound(f"no campaign {campaign_id}")
+        s = score_cells_table.c
+        stmt = select(
+            s.unit_code, s.unit_name, s.unit_group, s.unit_order, s.indicator_code, s.indicator_name,
+            s.indicator_label, s.indicator_order, s.points, s.score, s.display, s.vetoed,
+        ).where(s.generation == generations["scores"], s.campaign_id == campaign_id)  # fmt: skip
+        rows = conn.execute(stmt).all()
+        if user.role is Role.ASSESSED_UNIT:
+            mine = [r for r in rows if user.unit in (r.unit_code, r.unit_name)]
+            if not mine:
+                raise AccessDenied("your unit is not assessed in this campaign")
+            unit = mine[0].unit_code
+        heads: dict[str, tuple[int, IndicatorHead]] = {}
+        lines: dict[str, ScoreLine] = {}
+        for r in rows:
+            heads.setdefault(
+                r.indicator_code,
+                (r.indicator_order or 0, IndicatorHead(r.indicator_code, r.indicator_name, r.points,
+                                                       r.indicator_label or r.indicator_name)),
+            )  # fmt: skip
+            if (unit and unit not in (r.unit_code, r.unit_name)) or (group and r.unit_group != group):
+                continue
+            line = lines.get(r.unit_code)
+            if line is None:
+                line = lines[r.unit_code] = ScoreLine(
+                    r.unit_code, r.unit_name, r.unit_group, r.unit_order, []
+                )
+            line.cells.append(ScoreCell(r.indicator_code, r.display, r.score, bool(r.vetoed)))
+        order = {code: n for code, (n, _) in heads.items()}
+        for line in lines.values():
+            line.cells.sort(key=lambda c: order[c.indicator])
+        ordered = sorted(lines.values(), key=lambda line: (line.order, line.unit_code))
+        indicators = [h for _, h in sorted(heads.values(), key=lambda pair: pair[0])]
+        return ScoreTable(campaign_id, head.stage, None, head.stream_version, indicators, ordered, head.title)
+
+    # -- history ----------------------------------------------------------------------------------
+
+    def history_events(
+        self,
+        user: User,
+        campaign_id: str,
+        wanted: HistoryFilter,
+        as_of: AsOf = NOW,
+        documents: bool = False,
+    ) -> list[RecordedEvent]:
+        """A campaign's events (and its letters' if ``documents``), filtered; an assessed unit's own only."""
+        state, _ = load_campaign(self.runner, campaign_id, AsOf())
+        mine = own_unit(state, user)
+        if mine is not None:
+            wanted = HistoryFilter(
+                mine, wanted.indicator, wanted.actor, wanted.types, wanted.since, wanted.until
+            )
+            documents = False
+        store = self.runner.store
+        found = store.read_stream(CAMPAIGN.stream_id(campaign_id), to_position=as_of.position)
+        if documents:
+            for stream_id in replay.document_streams(self.runner, campaign_id):
+                found += store.read_stream(stream_id, to_position=as_of.position)
+        return [e for e in sorted(found, key=lambda e: e.position) if wanted.matches(e)]
+
+    def history(self, user: User, campaign_id: str, wanted: HistoryFilter, as_of: AsOf = NOW) -> History:
+        events = self.history_events(user, campaign_id, wanted, as_of)
+        return History(CAMPAIGN.stream_id(campaign_id), [history_item(e) for e in events])
+
+    def resolve(self, user: User, campaign_id: str, what: str, value: str) -> str:
+        """A unit's or an indicator's code, given its code or its name (``what``: unit or indicator)."""
+        state = self.campaign_state(user, campaign_id)
+        found = state.units if what == "unit" else state.indicators
+        for code, item in found.items():
+            names = (code, item.name, getattr(item, "short_name", None))
+            if value in names:
+                return code
+        raise InvalidInput.field(
+            what, f"campaign {campaign_id} has no {what} {value!r} (give its code or name)"
+        )
+
+    # -- documents --------------------------------------------------------------------------------
+
+    def documents(self, user: User, campaign_id: str | None = None) -> list[DocumentView]:
+        access.require(user, access.INTERNAL)
+        return [
+            self._document_view(doc_id, state, state.version, None)
+            for doc_id, state in document_states(self.runner)
+            if campaign_id is None or state.campaign_id == campaign_id
+        ]
+
+    def document(self, user: User, document_id: str, as_of: AsOf = NOW) -> DocumentView:
+        access.require(user, access.INTERNAL)
+        state, version = load_document(self.runner, document_id, as_of)
+        return self._document_view(document_id, state, version, as_of.position)
+
+    def document_detail(self, user: User, document_id: str, as_of: AsOf = NOW) -> DocumentDetail:
+        access.require(user, access.INTERNAL)
+        state, version = load_document(self.runner, document_id, as_of)
+        events = self.runner.store.read_stream(DOCUMENT.stream_id(document_id), to_position=as_of.position)
+        campaign = load_campaign(self.runner, state.campaign_id, AsOf())[0] if state.campaign_id else None
+        return DocumentDetail(state, version, events, campaign.report_to if campaign else "")
+
+    def document_history(self, user: User, document_id: str, as_of: AsOf = NOW) -> History:
+        access.require(user, access.INTERNAL)
+        load_document(self.runner, document_id, AsOf())
+        stream_id = DOCUMENT.stream_id(document_id)
+        events = self.runner.store.read_stream(stream_id, to_position=as_of.position)
+        return History(stream_id, [history_item(e) for e in events])
+
+    def users(self, user: User) -> list[User]:
+        """The people staff may hand a task to (transfer, delegation)."""
+        access.require(user, access.INTERNAL)
+        return self.identity.list_users()
+
+    def registers(self, user: User) -> list[tuple[str, int]]:
+        """The number registers (代字, year) the office may number from."""
+        access.require(user, access.INTERNAL)
+        found = []
+        for stream_id in stream_ids(self.runner, "register-"):
+            register, _ = self.runner.load(REGISTER, stream_id)
+            found.append((register.code, register.year))
+        return found
+
+    def _document_view(
+        self, doc_id: str, state: approval.DocumentState, version: int, as_of: int | None
+    ) -> DocumentView:
+        step = state.current_step
+        decided = self.runner.store.read_stream(DOCUMENT.stream_id(doc_id), to_position=as_of)
+        return DocumentView(
+            id=doc_id,
+            campaign_id=state.campaign_id,
+            doc_type=state.doc_type,
+            title=state.title,
+            drafter=state.drafter,
+            version=state.version,
+            content_hash=state.content_hash,
+            current_step=step.key if step else None,
+            steps=[s.key for s in state.steps],
+            number=state.number.number if state.number else None,
+            signed_on=state.signature.signing_date.isoformat() if state.signature else None,
+            dispatched_to=state.dispatch.recipient if state.dispatch else None,
+            open_tasks=_task_views(doc_id, state),
+            decisions=[_decision(e) for e in decided if e.type == approval.ApprovalStepDecided.TYPE],
+            stream_version=version,
+            as_of_position=as_of,
+        )
+
+    # -- what waits for whom ----------------------------------------------------------------------
+
+    def inbox(self, user: User, wait_for: int | None = None) -> tuple[Inbox, Freshness]:
+        access.require(user, list(Role))
+        name, role = user.name, user.role.value
+        rows, fresh = self.reader.read(
+            "inbox",
+            lambda conn, generation: read_rows.inbox_rows(conn, generation, name, role),
+            lambda: replay.inbox_from_log(self.runner, name, role),
+            wait_for,
+        )
+        tasks = [TaskView(**row) for row in rows]
+        return Inbox(name, role, tasks, fresh.source, fresh.projection_position, fresh.lag), fresh
+
+    def worklist(self, user: User, today: date) -> list[WorkItem]:
+        """Everything waiting for the user, with deadlines in working days (auditors and admins: none)."""
+        if user.role in (Role.AUDITOR, Role.ADMIN):
+            return []
+        return work_items(self.runner, user, Clock(current_calendar(self.runner.store), today))
+
+    def overview(self, user: User, wait_for: int | None = None) -> tuple[Overview, Freshness]:
+        access.require(user, access.INTERNAL)
+        rows, fresh = self.reader.read(
+            "overview",
+            read_rows.overview_rows,
+            lambda: replay.overview_from_log(self.runner),
+            wait_for,
+        )
+        campaigns = [CampaignOverview(**row) for row in rows]
+        return Overview(campaigns, fresh.source, fresh.projection_position, fresh.lag), fresh
+
+    def campaign_timeline(
+        self, user: User, campaign_id: str, unit: str | None = None, wait_for: int | None = None
+    ) -> tuple[Timeline, Freshness]:
+        state, _ = load_campaign(self.runner, campaign_id, AsOf())
+        unit = own_unit(state, user) or unit
+        rows, fresh = self.reader.read(
+            "timeline",
+            lambda conn, generation: read_rows.timeline_rows(
+                conn, generation, campaign_id=campaign_id, unit=unit
+            ),
+            lambda: replay.campaign_timeline_from_log(self.runner, campaign_id, unit),
+            wait_for,
+        )
+        return _timeline(rows, fresh), fresh
+
+    def document_timeline(
+        self, user: User, document_id: str, wait_for: int | None = None
+    ) -> tuple[Timeline, Freshness]:
+        access.require(user, access.INTERNAL)
+        load_document(self.runner, document_id, AsOf())
+        rows, fresh = self.reader.read(
+            "timeline",
+            lambda conn, generation: read_rows.timeline_rows(conn, generation, document_id=document_id),
+            lambda: replay.document_timeline_from_log(self.runner, document_id),
+            wait_for,
+        )
+        return _timeline(rows, fresh), fresh
+
+    def projection_lag(self) -> list[dict[str, Any]]:
+        """How far each read model trails the log (shown on the pages' audit and campaign views)."""
+        head = self.head()
+        found = []
+        for name in ("scores", "overview", "inbox", "timeline"):
+            position = self.reader.position(name)
+            found.append({"name": name, "position": position, "lag": max(0, head - max(position, 0))})
+        return found
+
+    # -- the raw log ------------------------------------------------------------------------------
+
+    def events(self, user: User, after: int = 0, limit: int = 100) -> EventPage:
+        access.require(user, access.INTERNAL)
+        if not 1 <= limit <= MAX_LOG_PAGE:
+            raise InvalidInput.field("limit", f"from 1 to {MAX_LOG_PAGE}")
+        page = self.runner.store.read_all(after=after, limit=limit)
+        views = [EventView(**{f: getattr(e, f) for f in EventView.__struct_fields__}) for e in page]
+        return EventPage(views, page[-1].position if len(page) == limit else None)
+
+    def verify_log(self, user: User) -> VerifyResult:
+        """Walk the whole log and recompute its hash chain."""
+        access.require(user, access.AUDIT)
+        return verify_database(self.runner.store.engine)
+
+    def log_head(self, user: User) -> LogHead:
+        access.require(user, access.INTERNAL)
+        return self.runner.store.head()
+
+    def export_lines(self, user: User, to_position: int) -> Iterator[str]:
+        """The log up to a position as JSON Lines, each event exactly as stored with its hashes."""
+        access.require(user, access.AUDIT)
+        return (export_line(e) + "\n" for e in iter_raw(self.runner.store.engine, to_position=to_position))
+
+    # -- reports ----------------------------------------------------------------------------------
+
+    def report(self, user: User, report_id: str) -> ReportView:
+        access.require(user, access.REPORT_READERS)
+        view = report_status(self.runner, report_id)
+        state = view.state
+        files = [
+            ReportFile(
+                fmt,
+                sha,
+                state.sizes.get(fmt, 0),
+                f"/reports/{report_id}/files/{fmt}",
+                report_filename(state, fmt),
+            )
+            for fmt, sha in sorted(state.artifacts.items())
+        ]
+        return ReportView(
+            report_id, state.campaign_id, state.document_id, state.as_of_position, state.mode.value,
+            view.status, view.percent, view.reason, files,
+        )  # fmt: skip
+
+    def report_status(self, user: User, report_id: str) -> ReportStatusView:
+        access.require(user, access.REPORT_READERS)
+        return report_status(self.runner, report_id)
+
+    def campaign_reports(self, user: User, campaign_id: str, last: int = 3) -> list[ReportStatusView]:
+        """The campaign's most recent report requests, newest first."""
+        access.require(user, access.REPORT_READERS)
+        found = []
+        for stream_id in stream_ids(self.runner, "report-"):
+            report, _ = self.runner.load(REPORT, stream_id)
+            if report.campaign_id == campaign_id:
+                found.append(report.report_id)
+        return [report_status(self.runner, report_id) for report_id in found[-last:]][::-1]
+
+    def report_file(self, user: User, report_id: str, fmt: str) -> ReportFileBody:
+        access.require(user, access.REPORT_READERS)
+        state = report_status(self.runner, report_id).state
+        sha = state.artifacts.get(fmt)
+        if sha is None or fmt not in MEDIA_TYPES:
+            raise NotFound(f"report {report_id} has no {fmt} file (yet)")
+        return ReportFileBody(self.artifacts.get(sha), MEDIA_TYPES[fmt], report_filename(state, fmt), sha)
+
+
+def report_filename(state: report_domain.ReportState, fmt: str) -> str:
+    prefix = "草稿-" if state.mode is report_domain.ReportMode.DRAFT else ""
+    return f"{prefix}{FORMAT_NAMES[fmt]}-{state.campaign_id}-位置{state.as_of_position}.{fmt}"
+
+
+def history_item(e: RecordedEvent) -> HistoryItem:
+    return HistoryItem(
+        position=e.position,
+        recorded_at=e.recorded_at,
+        at=e.data.get("at"),
+        actor=e.metadata.get("actor"),
+        role=e.metadata.get("role"),
+        type=e.type,
+        reason=first_text(e.data, REASON_KEYS),
+        basis=first_text(e.data, BASIS_KEYS),
+        data=e.data,
+    )
+
+
+def _task_views(document_id: str, state: approval.DocumentState) -> list[TaskView]:
+    return [
+        TaskView(document_id, state.title, t.task_id, t.step, t.assignee, t.role, t.since, t.owner)
+        for t in approval.open_tasks(state)
+    ]
+
+
+def _decision(e: RecordedEvent) -> DecisionView:
+    data = e.data
+    return DecisionView(
+        data["step"],
+        data["round"],
+        data["actor"],
+        data["outcome"],
+        data.get("opinion", ""),
+        data["at"],
+        e.position,
+    )
+
+
+def _timeline(rows: list[dict[str, Any]], fresh: Freshness) -> Timeline:
+    lines = [TimelineLine(**row) for row in rows]
+    return Timeline(lines, fresh.source, fresh.projection_position, fresh.lag)

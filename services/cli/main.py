@@ -1,0 +1,214 @@
+"""The `kaohe` command line: migrate, verify, status, users, tokens, projections, and running the service."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from domain.shared.identity import Role
+from services.bootstrap import build
+from services.cli.acts import act
+from services.cli.audit import export, history, scores, verify_export_file
+from services.cli.common import fail, load_settings
+from services.cli.projections import projections
+from services.cli.run import api, beat, serve, worker
+from services.demo.cli import demo
+from services.identity.accounts import Identity, IdentityError
+from services.infra.logs import get_logger
+from services.infra.migrate import current_revision, head_revision, migrate
+
+log = get_logger("kaohe.cli")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Kaohe (考核): run a performance assessment from notice to submission.
+
+    Settings come from KAOHE_* environment variables; by default everything lives in ./data.
+    """
+
+
+@main.command(name="migrate")
+def migrate_command() -> None:
+    """Create or upgrade the database schema (safe to run from several processes at once).
+
+    Example: KAOHE_DATABASE_URL=postgresql://kaohe@db/kaohe kaohe migrate
+    """
+    container = build(load_settings())
+    try:
+        before, after = migrate(container.engine)
+    except OperationalError as exc:
+        fail(f"cannot reach the database: {exc.orig}")
+    finally:
+        container.close()
+    click.echo(f"schema at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+
+
+@main.command()
+@click.option(
+    "--file",
+    "export_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check an export (kaohe export) offline instead of the database; names the first bad line.",
+)
+def verify(export_file: Path | None) -> None:
+    """Walk the whole event log and recompute its hash chain; exit 1 at the first bad event.
+
+    Example: kaohe verify                       (the database)
+             kaohe verify --file audit.jsonl    (an export, offline: no database needed)
+    """
+    if export_file is not None:
+        verify_export_file(export_file)
+        return
+    container = build(load_settings())
+    try:
+        result = container.operations.verify_log()
+    except OperationalError as exc:
+        fail(f"cannot read the event log: {exc.orig}")
+    finally:
+        container.close()
+    if not result.ok:
+        click.echo(
+            f"checked {result.checked} events: FAILED at position {result.bad_position}: {result.reason}"
+        )
+        sys.exit(1)
+    click.echo(
+        f"checked {result.checked} events: the hash chain is intact (last position {result.last_position})"
+    )
+
+
+@main.command()
+def status() -> None:
+    """Show where the data lives, the schema revision and the head of the event log.
+
+    Example: kaohe status
+    """
+    settings = load_settings()
+    container = build(settings)
+    try:
+        with container.engine.connect() as conn:
+            revision = current_revision(conn)
+        head = container.store.head()
+    except OperationalError as exc:
+        fail(f"cannot reach the database: {exc.orig}")
+    finally:
+        container.close()
+    click.echo(f"database: {container.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"schema revision: {revision or 'none (run kaohe migrate)'} (latest {head_revision()})")
+    when = head.recorded_at.isoformat() if head.recorded_at else "-"
+    click.echo(f"event log: {head.position} events, last recorded {when}")
+
+
+@main.group()
+def users() -> None:
+    """Manage the people who use Kaohe and their roles.
+
+    Example: echo 's3cret-pass' | kaohe users add zhang --role drafter --password-stdin
+    """
+
+
+@users.command(name="add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="What the user does.")
+@click.option(
+    "--unit", default=None, help="The unit the user acts for (needed for co-lead and assessed units)."
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_add(name: str, role: str, unit: str | None, password_stdin: bool) -> None:
+    """Add a user with a role (and the unit they act for).
+
+    Example: echo 's3cret-pass' | kaohe users add li --role assessed_unit --unit 汉滨区 --password-stdin
+    """
+    if not password_stdin:
+        fail("give the password on standard input with --password-stdin")
+    password = sys.stdin.readline().rstrip("\n")
+    with _identity() as identity:
+        try:
+            user = identity.add_user(name, role, password, unit)
+        except IdentityError as exc:
+            fail(f"{exc.field}: {exc.message}")
+    click.echo(f"added {user.name} ({user.role.value}{', ' + user.unit if user.unit else ''})")
+
+
+@users.command(name="list")
+def users_list() -> None:
+    """List users with their roles and units.
+
+    Example: kaohe users list
+    """
+    with _identity() as identity:
+        for user in identity.list_users():
+            click.echo(f"{user.name}\t{user.role.value}\t{user.role.label}\t{user.unit or '-'}")
+
+
+class _IssueByDefault(click.Group):
+    """`kaohe token NAME` is short for `kaohe token issue NAME`."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["issue", *args]
+        return super().resolve_command(ctx, args)
+
+
+@main.group(cls=_IssueByDefault)
+def token() -> None:
+    """Issue or revoke bearer tokens for the API.
+
+    Example: kaohe token zhang          (prints a new token)
+             kaohe token revoke zhang   (revokes all of zhang's tokens)
+    """
+
+
+@token.command(name="issue")
+@click.argument("name")
+@click.option("--days", default=30, show_default=True, help="How long the token lives.")
+def token_issue(name: str, days: int) -> None:
+    """Print a new bearer token for a user (shown once, stored only as a hash).
+
+    Example: kaohe token zhang --days 7
+    """
+    with _identity() as identity:
+        user = identity.find_user(name) or fail(f"no user named {name!r} (see kaohe users list)")
+        try:
+            issued = identity.issue_token(user, days)
+        except IdentityError as exc:
+            fail(f"{exc.field}: {exc.message}")
+    click.echo(issued.token)
+
+
+@token.command(name="revoke")
+@click.argument("name")
+def token_revoke(name: str) -> None:
+    """Revoke every live token of a user.
+
+    Example: kaohe token revoke zhang
+    """
+    with _identity() as identity:
+        user = identity.find_user(name) or fail(f"no user named {name!r} (see kaohe users list)")
+        count = identity.revoke_tokens(user)
+    click.echo(f"revoked {count} token(s) of {name}")
+
+
+@contextmanager
+def _identity() -> Iterator[Identity]:
+    container = build(load_settings())
+    try:
+        yield container.identity
+    except OperationalError as exc:
+        fail(f"cannot reach the database (did you run kaohe migrate?): {exc.orig}")
+    finally:
+        container.close()
+
+
+for command in (act, projections, serve, api, worker, beat, history, scores, export, demo):
+    main.add_command(command)
+
+if __name__ == "__main__":
+    main()
