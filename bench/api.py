@@ -9,6 +9,7 @@ single-row INSERT rate (one row per transaction, psycopg) measured in the same r
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import socket
@@ -26,6 +27,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import Settings, env_int, format_table, postgres_databases, target_line
+from bench.http_load import LeanClient
 from domain import campaign
 from domain.shared.identity import Role
 from services.api.client import request_for
@@ -94,6 +96,11 @@ def catch_up(url: str) -> None:
         container.operations.catch_up()
     finally:
         container.close()
+    # The writes of the command phase leave work for autovacuum and the checkpointer; do it now, so it
+    # does not land in the middle of the query phase.
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        conn.execute("CHECKPOINT")
 
 
 def start_server(url: str, port: int, workers: int, data_dir: Path) -> subprocess.Popen[bytes]:
@@ -104,6 +111,17 @@ def start_server(url: str, port: int, workers: int, data_dir: Path) -> subproces
         "KAOHE_LOG_LEVEL": "WARNING",
         "KAOHE_LOG_FORMAT": "json",
     }
+    if os.environ.get("BENCH_API_SERVER") == "granian":  # the comparison in docs/performance.md
+        entry = data_dir / "granian_entry"
+        entry.mkdir(parents=True, exist_ok=True)
+        (entry / "kaohe_app.py").write_text("from services.asgi import create_app\napp = create_app()\n")
+        env["PYTHONPATH"] = os.pathsep.join([str(entry), str(Path(__file__).resolve().parent.parent)])
+        command = [
+            sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-ws",
+            "kaohe_app:app",
+        ]  # fmt: skip
+        return _ready(subprocess.Popen(command, env=env, start_new_session=True), port)
     command = [
         sys.executable,
         "-m",
@@ -121,6 +139,10 @@ def start_server(url: str, port: int, workers: int, data_dir: Path) -> subproces
         "--no-access-log",
     ]
     proc = subprocess.Popen(command, env=env, start_new_session=True)
+    return _ready(proc, port)
+
+
+def _ready(proc: subprocess.Popen[bytes], port: int) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -160,24 +182,39 @@ def submission_body(i: int) -> dict[str, Any]:
     return body
 
 
+def measured(coroutine: Any) -> Any:
+    """One phase with the load generator's garbage collector paused: its pauses are not the server's."""
+    gc.collect()
+    gc.disable()
+    try:
+        return asyncio.run(coroutine)
+    finally:
+        gc.enable()
+
+
 async def run_clients(  # noqa: PLR0917
     base: str, token: str, ids: list[str], per_client: int, query: bool, run: int = 0
 ) -> tuple[float, list[float]]:
+    """Each client on its own keep-alive connection (bench/http_load.py: a load that costs little CPU)."""
+    host, port = base.removeprefix("http://").split(":")
     headers = {"Authorization": f"Bearer {token}"}
     latencies: list[float] = []
+    template = submission_body(0)
 
     async def client(n: int, campaign_id: str) -> None:
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+        async with LeanClient(host, int(port), headers) as http:
             for i in range(per_client):
+                body = {**template, "submission_id": f"sub-{run * 10_000_000 + n * 100_000 + i}"}
                 started = time.perf_counter()
                 if query:
-                    r = await http.get(f"/campaigns/{campaign_id}/scores")
+                    status, content = await http.request("GET", f"/campaigns/{campaign_id}/scores")
                 else:
-                    body = submission_body(run * 10_000_000 + n * 100_000 + i)
-                    r = await http.post(f"/campaigns/{campaign_id}/submissions", json=body)
+                    status, content = await http.request(
+                        "POST", f"/campaigns/{campaign_id}/submissions", body
+                    )
                 latencies.append(time.perf_counter() - started)
-                if r.status_code >= 300:
-                    raise SystemExit(f"unexpected {r.status_code}: {r.text[:300]}")
+                if status >= 300:
+                    raise SystemExit(f"unexpected {status}: {content[:300]!r}")
 
     start = time.perf_counter()
     await asyncio.gather(*(client(n, cid) for n, cid in enumerate(ids)))
@@ -211,11 +248,12 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             ids = setup_campaigns(base, tokens)
             asyncio.run(run_clients(base, tokens["drafter"], ids, 3, query=False, run=1))  # warm up
-            rate, lat = asyncio.run(run_clients(base, tokens["drafter"], ids, per_client, query=False, run=2))
+            rate, lat = measured(run_clients(base, tokens["drafter"], ids, per_client, query=False, run=2))
             catch_up(
                 url
             )  # what the workers do after the commands: the 赋分表 is then read from its projection
-            qrate, qlat = asyncio.run(run_clients(base, tokens["drafter"], ids, per_client, query=True))
+            asyncio.run(run_clients(base, tokens["drafter"], ids, 3, query=True))  # warm up
+            qrate, qlat = measured(run_clients(base, tokens["drafter"], ids, per_client, query=True))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -225,6 +263,10 @@ def main() -> None:
         [f"queries (scores), {CLIENTS} clients", f"{qrate:,.0f}", *_ms(qlat)],
     ]
     print(format_table(["measurement", "per s", "p50 ms", "p99 ms"], rows))
+    if os.environ.get("BENCH_API_DETAIL"):
+        for name, values in (("commands", lat), ("queries", qlat)):
+            marks = ", ".join(f"p{int(p * 100)} {pct(values, p):.1f}" for p in (0.5, 0.9, 0.95, 0.98, 0.99))
+            print(f"{name}: {marks}, max {max(values) * 1000:.1f} ms")
     print(target_line("api_commands_vs_raw_insert", rate / raw, 0.5))
     print(target_line("api_command_p99_50ms", 50 / pct(lat, 0.99), 1.0))
     print(target_line("api_query_p99_20ms", 20 / pct(qlat, 0.99), 1.0))

@@ -10,16 +10,20 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp
 
-from services.identity.accounts import Identity
+from services.identity.accounts import Identity, token_hash
+from services.identity.token_cache import TokenCache
 from services.web.guards import ANY_ROLE, allow
 
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", "^/metrics$"]
 
 
 class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, identity: Identity, exclude: list[str] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, identity: Identity, cache: TokenCache, exclude: list[str] | None = None
+    ) -> None:
         super().__init__(app, exclude=exclude)
         self.identity = identity
+        self.cache = cache
 
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -28,7 +32,13 @@ class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("send Authorization: Bearer <token> (kaohe token NAME prints one)")
-        user = await to_thread.run_sync(self.identity.authenticate, token.strip())
+        digest = token_hash(token.strip())
+        user = self.cache.get(digest)
+        if user is None:
+            found = await to_thread.run_sync(self.identity.token_holder, digest)
+            if found is not None:
+                user, expires_at = found
+                self.cache.put(digest, user, expires_at)
         if user is None:
             raise NotAuthorizedException("the token is unknown, revoked or expired")
         return AuthenticationResult(user=user, auth=token)

@@ -6,11 +6,13 @@ position the caller must see; "as of" reads, and the fallback while a projection
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, select
 
 from domain import approval
@@ -58,10 +60,11 @@ from services.eventstore.model import LogHead, RecordedEvent
 from services.eventstore.verify import VerifyResult, iter_raw, verify_database
 from services.identity.accounts import Identity, User
 from services.infra.artifacts import ArtifactStore
+from services.infra.db import reader as autocommit_reader
 from services.projections import read_rows
 from services.projections.event_text import BASIS_KEYS, REASON_KEYS, first_text
 from services.projections.freshness import Freshness, ProjectionReader
-from services.projections.tables import overview_table, score_cells_table
+from services.projections.tables import overview_table
 
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -70,6 +73,8 @@ MEDIA_TYPES = {
 }
 FORMAT_NAMES = {"docx": "函（可编辑）", "pdf": "函", "xlsx": "赋分表"}
 MAX_LOG_PAGE = 1000
+TABLE_CACHE = 256
+TableKey = tuple[str, int | None, int | None, int | None]
 NOW = AsOf()
 
 
@@ -109,6 +114,11 @@ class Queries:
         self.reader = reader
         self.artifacts = artifacts
         self.identity = identity
+        self._tables: dict[TableKey, ScoreTable] = {}
+        """赋分表 built from the read models, by campaign, generations and campaign version (never stale:
+        a new event moves the version, a rebuild the generation)."""
+        self._lock = threading.Lock()
+        self._reader = autocommit_reader(runner.store.engine)
 
     # -- points in time ---------------------------------------------------------------------------
 
@@ -216,12 +226,55 @@ class Queries:
         """
         if as_of.position is not None:
             return self._score_table_from_log(user, campaign_id, as_of, group, unit), None
-        return self.reader.read_models(
+        if wait_for is not None:
+            target = min(wait_for, self.head())
+            for name in ("scores", "overview"):
+                self.reader.wait(name, target)
+        # One round trip decides: the head, both read models' positions and the campaign's version. A table
+        # already built for that version and those generations is served from memory.
+        with self._reader.connect() as conn:
+            found = read_rows.score_table_head(conn, campaign_id)
+        if found is not None:
+            target = found.head if wait_for is None else min(wait_for, found.head)
+            behind = min(found.scores_position, found.overview_position)
+            if behind >= target:
+                if found.stream_version is None:
+                    raise NotFound(f"no campaign {campaign_id}")
+                known: TableKey = (
+                    campaign_id, found.scores_generation, found.overview_generation, found.stream_version
+                )  # fmt: skip
+                cached = self._tables.get(known)
+                if cached is not None:
+                    fresh = Freshness("projection", "scores,overview", behind, max(found.head, behind))
+                    return _shown(cached, user, group, unit), fresh
+        built: list[tuple[TableKey, ScoreTable]] = []
+
+        def from_rows(conn: Connection, generations: dict[str, int]) -> ScoreTable:
+            table = self._score_table_from_rows(conn, generations, campaign_id)
+            key: TableKey = (
+                campaign_id,
+                generations["scores"],
+                generations["overview"],
+                table.stream_version,
+            )
+            built.append((key, table))
+            return table
+
+        table, fresh = self.reader.read_models(
             ("scores", "overview"),
-            lambda conn, gens: self._score_table_from_rows(conn, gens, user, campaign_id, group, unit),
-            lambda: self._score_table_from_log(user, campaign_id, as_of, group, unit),
+            from_rows,
+            lambda: self._score_table_from_log(user, campaign_id, NOW, None, None),
             wait_for,
         )
+        for key, whole in built:
+            self._remember(key, whole)
+        return _shown(table, user, group, unit), fresh
+
+    def _remember(self, key: TableKey, table: ScoreTable) -> None:
+        with self._lock:
+            if len(self._tables) >= TABLE_CACHE:
+                self._tables.pop(next(iter(self._tables)))
+            self._tables[key] = table
 
     def _score_table_from_log(
         self, user: User, campaign_id: str, as_of: AsOf, group: str | None, unit: str | None
@@ -247,15 +300,10 @@ class Queries:
         title = state.notice.title if state.notice else ""
         return ScoreTable(campaign_id, stage, as_of.position, version, heads, lines, title)
 
-    def _score_table_from_rows(  # noqa: PLR0917
-        self,
-        conn: Connection,
-        generations: dict[str, int],
-        user: User,
-        campaign_id: str,
-        group: str | None,
-        unit: str | None,
+    def _score_table_from_rows(
+        self, conn: Connection, generations: dict[str, int], campaign_id: str
     ) -> ScoreTable:
+        """The whole table from the read models (who sees which rows is decided by ``_shown``)."""
         o = overview_table.c
         head = conn.execute(
             select(o.title, o.stage, o.stream_version).where(
@@ -264,39 +312,28 @@ class Queries:
         ).one_or_none()
         if head is None:
             raise NotFound(f"no campaign {campaign_id}")
-        s = score_cells_table.c
-        stmt = select(
-            s.unit_code, s.unit_name, s.unit_group, s.unit_order, s.indicator_code, s.indicator_name,
-            s.indicator_label, s.indicator_order, s.points, s.score, s.display, s.vetoed,
-        ).where(s.generation == generations["scores"], s.campaign_id == campaign_id)  # fmt: skip
-        rows = conn.execute(stmt).all()
-        if user.role is Role.ASSESSED_UNIT:
-            mine = [r for r in rows if user.unit in (r.unit_code, r.unit_name)]
-            if not mine:
-                raise AccessDenied("your unit is not assessed in this campaign")
-            unit = mine[0].unit_code
-        heads: dict[str, tuple[int, IndicatorHead]] = {}
+        heads: dict[str, IndicatorHead] = {}
         lines: dict[str, ScoreLine] = {}
-        for r in rows:
-            heads.setdefault(
-                r.indicator_code,
-                (r.indicator_order or 0, IndicatorHead(r.indicator_code, r.indicator_name, r.points,
-                                                       r.indicator_label or r.indicator_name)),
-            )  # fmt: skip
-            if (unit and unit not in (r.unit_code, r.unit_name)) or (group and r.unit_group != group):
-                continue
+        for r in read_rows.score_cells(conn, generations["scores"], campaign_id):
+            if r.indicator_code not in heads:
+                label = r.indicator_label or r.indicator_name
+                heads[r.indicator_code] = IndicatorHead(r.indicator_code, r.indicator_name, r.points, label)
             line = lines.get(r.unit_code)
             if line is None:
                 line = lines[r.unit_code] = ScoreLine(
                     r.unit_code, r.unit_name, r.unit_group, r.unit_order, []
                 )
             line.cells.append(ScoreCell(r.indicator_code, r.display, r.score, bool(r.vetoed)))
-        order = {code: n for code, (n, _) in heads.items()}
-        for line in lines.values():
-            line.cells.sort(key=lambda c: order[c.indicator])
-        ordered = sorted(lines.values(), key=lambda line: (line.order, line.unit_code))
-        indicators = [h for _, h in sorted(heads.values(), key=lambda pair: pair[0])]
-        return ScoreTable(campaign_id, head.stage, None, head.stream_version, indicators, ordered, head.title)
+        # The cells come ordered by unit, then indicator; the first unit names every indicator in order.
+        return ScoreTable(
+            campaign_id,
+            head.stage,
+            None,
+            head.stream_version,
+            list(heads.values()),
+            list(lines.values()),
+            head.title,
+        )
 
     # -- history ----------------------------------------------------------------------------------
 
@@ -540,6 +577,23 @@ class Queries:
         if sha is None or fmt not in MEDIA_TYPES:
             raise NotFound(f"report {report_id} has no {fmt} file (yet)")
         return ReportFileBody(self.artifacts.get(sha), MEDIA_TYPES[fmt], report_filename(state, fmt), sha)
+
+
+def _shown(table: ScoreTable, user: User, group: str | None, unit: str | None) -> ScoreTable:
+    """The rows this user may see and asked for: an assessed unit only its own (and it must be assessed)."""
+    if user.role is Role.ASSESSED_UNIT:
+        mine = [r for r in table.rows if user.unit in (r.unit_code, r.unit_name)]
+        if not mine:
+            raise AccessDenied("your unit is not assessed in this campaign")
+        unit = mine[0].unit_code
+    if not unit and not group:
+        return table
+    rows = [
+        r
+        for r in table.rows
+        if (not unit or unit in (r.unit_code, r.unit_name)) and (not group or r.group == group)
+    ]
+    return msgspec.structs.replace(table, rows=rows)
 
 
 def report_filename(state: report_domain.ReportState, fmt: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -113,6 +114,8 @@ class Identity:
         self.engine = engine
         self.reader = reader(engine)
         self.store = store
+        self.on_revoke: list[Callable[[str], None]] = []
+        """Called with the user's id after their tokens are revoked (the API's token cache forgets them)."""
 
     def add_user(
         self, name: str, role: str, password: str, unit: str | None = None, actor: str = "system"
@@ -199,15 +202,22 @@ class Identity:
                 conn.execute(update(tokens_table).where(tokens_table.c.id.in_(ids)).values(revoked_at=now))
         for token_id in ids:
             self._record(user, TokenRevoked(at=now, actor=actor, user_id=user.id, token_id=token_id))
+        for listener in self.on_revoke:
+            listener(user.id)
         return len(ids)
 
     def authenticate(self, token: str) -> User | None:
         """The user behind a bearer token that exists, is not revoked and has not expired."""
+        found = self.token_holder(token_hash(token))
+        return found[0] if found is not None else None
+
+    def token_holder(self, digest: str) -> tuple[User, datetime] | None:
+        """The user of a live token (by its hash) and when the token expires."""
         with self.reader.connect() as conn:
-            row = conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).one_or_none()
+            row = conn.execute(_BY_TOKEN, {"token_hash": digest}).one_or_none()
         if row is None or utc(row.expires_at) <= datetime.now(UTC):
             return None
-        return User(row.id, row.name, Role(row.role), row.unit)
+        return User(row.id, row.name, Role(row.role), row.unit), utc(row.expires_at)
 
     def _record(self, user: User, event: Event) -> None:
         meta = {"actor": event.actor, "role": "admin" if event.actor != "system" else "system"}

@@ -28,6 +28,8 @@ class Settings:
     projection_batch: int = 500
     """Events per transaction when a projection catches up (rebuilds use ``rebuild_batch``)."""
     rebuild_batch: int = 5000
+    token_cache_seconds: float = 5.0
+    """How long the API trusts a bearer token it checked (a revocation elsewhere takes effect within it)."""
 
     @property
     def broker_dir(self) -> Path:
@@ -54,6 +56,7 @@ class Settings:
             read_wait_seconds=_seconds(env, "KAOHE_READ_WAIT_SECONDS", 3.0),
             projection_batch=_batch(env, "KAOHE_PROJECTION_BATCH", 500),
             rebuild_batch=_batch(env, "KAOHE_REBUILD_BATCH", 5000),
+            token_cache_seconds=_cache_seconds(env.get("KAOHE_TOKEN_CACHE_SECONDS", "")),
         )
 
     @property
@@ -89,3 +92,14 @@ def _batch(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 100 <= int(raw) <= 10_000:
         raise SettingsError(f"{name} must be a whole number of events from 100 to 10000, not {raw!r}")
     return int(raw)
+
+
+def _cache_seconds(raw: str) -> float:
+    raw = raw.strip()
+    try:
+        value = float(raw) if raw else 5.0
+    except ValueError:
+        raise SettingsError(f"KAOHE_TOKEN_CACHE_SECONDS must be a number of seconds, not {raw!r}") from None
+    if not 0 <= value <= 60:
+        raise SettingsError(f"KAOHE_TOKEN_CACHE_SECONDS must be from 0 (off) to 60 seconds, not {raw!r}")
+    return value

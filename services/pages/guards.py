@@ -16,7 +16,7 @@ from services.pages.sessions import CSRF_FIELD, CSRF_HEADER
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if connection.scope.get("user") is None:
         raise LoginRequired()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -13,14 +13,15 @@ from domain.shared.identity import Role
 from services.app.acts import act_named
 from services.identity.accounts import User
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 
 def allow(*roles: Role) -> Guard:
     """A guard that lets only these roles through, before anything is read or recorded."""
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # Async on purpose: Litestar runs a synchronous guard on its thread pool, a hop per request.
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user: User | None = connection.scope.get("user")
         if user is None or user.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
