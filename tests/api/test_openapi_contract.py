@@ -39,11 +39,13 @@ def test_the_schema_matches_the_checked_in_snapshot(api: Api) -> None:
     assert SNAPSHOT.exists(), "no docs/openapi.json: run with KAOHE_UPDATE_OPENAPI=1 once"
     recorded = SNAPSHOT.read_text(encoding="utf-8")
     if current != recorded:
-        (Path(os.environ.get("TMPDIR", "/tmp")) / "kaohe-openapi-now.json").write_text(current, encoding="utf-8")
+        now = Path(os.environ.get("TMPDIR", "/tmp")) / "kaohe-openapi-now.json"
+        now.write_text(current, encoding="utf-8")  # to diff against the snapshot
         old = {(p, m) for p, ops in json.loads(recorded)["paths"].items() for m in ops}
         new = {(p, m) for p, ops in json.loads(current)["paths"].items() for m in ops}
         pytest.fail(
-            "the API's schema differs from docs/openapi.json; review the change and refresh the snapshot "
+            f"the API's schema differs from docs/openapi.json (now: {now}); review the change, then refresh "
+            "the snapshot "
             f"(KAOHE_UPDATE_OPENAPI=1). Operations added: {sorted(new - old)}; removed: {sorted(old - new)}"
         )
 
