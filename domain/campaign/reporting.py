@@ -49,7 +49,8 @@ def submit_for_approval(state: CampaignState, c: SubmitReportForApproval) -> lis
 
 
 def return_report(state: CampaignState, c: ReturnReport) -> list[Event]:
-    require_transition(state, Stage.REPORTING, sources=(Stage.APPROVING,))
+    """The letter back with its drafter: returned in approval, or reopened after 签发 (never after 报送)."""
+    require_transition(state, Stage.REPORTING, sources=(Stage.APPROVING, Stage.SIGNED))
     _require_document(state, c.document_id)
     require_text(reason=c.reason)
     return [ReportReturned(at=c.at, actor=c.actor, document_id=c.document_id, reason=c.reason)]

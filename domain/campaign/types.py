@@ -44,11 +44,12 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     _S.APPEALS_CLOSED: frozenset({_S.REPORTING, _S.DETERMINING}),
     _S.REPORTING: frozenset({_S.APPROVING, _S.DETERMINING}),
     _S.APPROVING: frozenset({_S.SIGNED, _S.REPORTING, _S.DETERMINING}),
-    _S.SIGNED: frozenset({_S.DISPATCHED, _S.DETERMINING}),
+    _S.SIGNED: frozenset({_S.DISPATCHED, _S.REPORTING, _S.DETERMINING}),
     _S.DISPATCHED: frozenset({_S.ARCHIVED, _S.DETERMINING}),
     _S.ARCHIVED: frozenset(),
 }
-"""Legal stage changes. Back to DETERMINING is the recorded reopening (ScoresReopened), nothing else."""
+"""Legal stage changes. Back to DETERMINING is the recorded reopening (ScoresReopened), nothing else; back
+from SIGNED to REPORTING is the letter reopened before 报送 (its chain restarts with the drafter)."""
 
 SCORING_STAGES = frozenset({_S.DETERMINING, _S.CONSULTING})
 DATA_STAGES = frozenset({_S.COLLECTING, _S.DETERMINING, _S.CONSULTING})

@@ -108,6 +108,8 @@ def _campaign_command(doc: approval.DocumentState, events: list[Event], command:
             return campaign.StartReporting(at=at, actor=actor, document_id=document_id)
         if isinstance(event, approval.DocumentSigned):
             return campaign.RecordLetterSigned(at=at, actor=actor, document_id=document_id, signed_by=actor)
+        if isinstance(event, approval.DocumentReopened):
+            return campaign.ReturnReport(at=at, actor=actor, document_id=document_id, reason=event.reason)
         if isinstance(event, approval.DocumentDispatched):
             number = doc.number.number if doc.number else ""
             return campaign.RecordDispatch(

@@ -84,6 +84,14 @@ def test_the_letter_goes_for_approval_and_may_come_back() -> None:
     refused(reporting(), back, err.IllegalStageTransition)
 
 
+def test_a_reopened_letter_takes_the_campaign_back_to_drafting_but_not_after_dispatch() -> None:
+    back = ReturnReport(at=t(22), actor=LEADER, document_id=DOC, reason="成文日期有误")
+    [returned] = when(signed(), back)
+    assert isinstance(returned, ReportReturned)
+    assert fold([*signed(), returned]).stage is Stage.REPORTING
+    refused(dispatched(), back, err.IllegalStageTransition)
+
+
 def test_only_this_campaigns_letter_moves_it() -> None:
     refused(
         reporting(),
