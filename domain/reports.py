@@ -36,7 +36,8 @@ class ReportStatus(StrEnum):
     NEW = "new"
     REQUESTED = "requested"
     RENDERED = "rendered"
-    FAILED = "failed"  # the last attempt failed; a later rendering may still succeed
+    FAILED = "failed"  # the last attempt failed; nothing renders it again unless it is asked for anew
+    CANCELLED = "cancelled"  # given up by an official before it was rendered
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -58,6 +59,12 @@ class ReportNotRequested(NotFound):
 
 class ReportAlreadyRequested(IllegalTransition):
     code = "report_already_requested"
+
+
+class ReportAlreadyRendered(IllegalTransition):
+    """A rendered report is part of the record: it cannot be cancelled (request another instead)."""
+
+    code = "report_already_rendered"
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -90,6 +97,13 @@ class RecordReportRendered(Command):
 class RecordReportFailed(Command):
     reason: str
     attempt: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelReport(Command):
+    """Give up a report that is queued, rendering or failed (a worker that finishes later records nothing)."""
+
+    reason: str
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -126,7 +140,15 @@ class ReportFailed(Event):
     attempt: int
 
 
-REPORT_EVENTS: tuple[type[Event], ...] = (ReportRequested, ReportRendered, ReportFailed)
+@register
+@dataclass(frozen=True, kw_only=True)
+class ReportCancelled(Event):
+    TYPE = "ReportCancelled"
+    report_id: str
+    reason: str
+
+
+REPORT_EVENTS: tuple[type[Event], ...] = (ReportRequested, ReportRendered, ReportFailed, ReportCancelled)
 
 
 # --- state ---------------------------------------------------------------------------------------
@@ -163,8 +185,10 @@ def decide(state: ReportState, command: Command) -> list[Event]:
         return _request(state, command)
     if state.status is ReportStatus.NEW:
         raise ReportNotRequested("no report was requested on this stream")
-    if state.status is ReportStatus.RENDERED:
-        return []  # a repeated delivery: the report is already there
+    if isinstance(command, CancelReport):
+        return _cancel(state, command)
+    if state.status in (ReportStatus.RENDERED, ReportStatus.CANCELLED):
+        return []  # a repeated delivery, or a worker finishing after the cancel: nothing more to record
     if isinstance(command, RecordReportRendered):
         return _rendered(state, command)
     if isinstance(command, RecordReportFailed):
@@ -234,6 +258,16 @@ def _failed(state: ReportState, c: RecordReportFailed) -> list[Event]:
     return [failed]
 
 
+def _cancel(state: ReportState, c: CancelReport) -> list[Event]:
+    if state.status is ReportStatus.CANCELLED:
+        return []
+    if state.status is ReportStatus.RENDERED:
+        raise ReportAlreadyRendered("this report is rendered; request a new one", report_id=state.report_id)
+    if not c.reason.strip():
+        raise MissingField("a cancellation names its reason", field="reason")
+    return [ReportCancelled(at=c.at, actor=c.actor, report_id=state.report_id, reason=c.reason)]
+
+
 # --- evolve --------------------------------------------------------------------------------------
 
 
@@ -263,6 +297,8 @@ def evolve(state: ReportState, event: Event) -> ReportState:
         return replace(
             state, status=status, attempts=event.attempt, last_failure=event.reason, version=version
         )
+    if isinstance(event, ReportCancelled):
+        return replace(state, status=ReportStatus.CANCELLED, last_failure=event.reason, version=version)
     raise TypeError(f"{type(event).__name__} is not a report event")
 
 

@@ -11,6 +11,7 @@ from services.app.usecases import CAMPAIGN, DOCUMENT
 from services.eventstore.errors import ConcurrencyError
 from services.infra.artifacts import ArtifactStore
 from services.infra.logs import get_logger
+from workers.policy import TRANSIENT
 from workers.reports.build import build_model
 from workers.reports.model import ReportModelError
 from workers.reports.render import render_all
@@ -18,6 +19,7 @@ from workers.reports.render import render_all
 log = get_logger("kaohe.reports.render")
 WORKER = Actor("kaohe-worker", "kaohe-worker", "system")
 CST = timezone(timedelta(hours=8))
+RETRIED: tuple[type[Exception], ...] = (*TRANSIENT, OSError)
 
 
 def render_report(runner: CommandRunner, store: ArtifactStore, report_id: str) -> str:
@@ -29,14 +31,21 @@ def render_report(runner: CommandRunner, store: ArtifactStore, report_id: str) -
         return "unknown"
     if state.status is reports.ReportStatus.RENDERED:
         return "already rendered"
+    if state.status in (reports.ReportStatus.CANCELLED, reports.ReportStatus.FAILED):
+        return str(state.status.value)  # a failure is rendered again only when someone asks anew
     engine = runner.store.engine
     set_progress(engine, report_id, "rendering", 1)
     try:
         artifacts = _render(runner, store, state, engine)
-    except ReportModelError as exc:  # the record cannot make this letter: retrying will not help
-        set_progress(engine, report_id, "failed", 0, str(exc))
+    except RETRIED:
+        raise  # the database or the disk, not the report: retried (task policy), or sent again by the sweep
+    except Exception as exc:  # anything else ends the report, with a reason an official can read
+        why = str(exc) if isinstance(exc, ReportModelError) else f"生成失败：{type(exc).__name__}: {exc}"
+        if not isinstance(exc, ReportModelError):
+            log.exception("report_render_failed", report_id=report_id)
+        set_progress(engine, report_id, "failed", 0, why)
         failed = reports.RecordReportFailed(
-            at=_now(), actor=WORKER.user_id, reason=str(exc), attempt=state.attempts + 1
+            at=_now(), actor=WORKER.user_id, reason=why, attempt=state.attempts + 1
         )
         _record(runner, report_id, failed)
         return "failed"

@@ -13,7 +13,7 @@ from services.api.auth import allow
 from services.api.command_routes import call_of
 from services.api.problems import READ_ERRORS, WRITE_ERRORS
 from services.app.access import REPORT_READERS, STAFF
-from services.app.core import Core
+from services.app.core import Accepted, Core
 from services.app.queries import Queries
 from services.app.views import ReportView
 from services.identity.accounts import User
@@ -25,6 +25,11 @@ class ReportCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A log position; default: now."""
     mode: Literal["draft", "final"] | None = None
     """Default: final when the letter has its 文号 at that position, else a draft."""
+
+
+class ReportCancel(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    """Why the report is given up (recorded)."""
 
 
 class ReportAccepted(msgspec.Struct):
@@ -61,6 +66,27 @@ class ReportRoutes(Controller):
         url = f"/reports/{report_id}"
         body = ReportAccepted(report_id, outcome.accepted.stream_id, outcome.accepted.position, url)
         return Response(body, status_code=202, headers={"Location": url})
+
+    @post(
+        "/reports/{report_id:str}/cancel",
+        guards=[allow(*STAFF)],
+        sync_to_thread=True,
+        status_code=200,
+        responses=WRITE_ERRORS,
+        operation_id="cancelReport",
+        summary="取消生成（排队中、生成中或失败的）",
+    )
+    def cancel(
+        self,
+        request: Request[User, Any, Any],
+        core: NamedDependency[Core],
+        report_id: FromPath[str],
+        data: JSONBody[ReportCancel],
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
+    ) -> Accepted:
+        """Give up a queued, rendering or failed report; a rendering that ends later records nothing."""
+        outcome = core.cancel_report(request.user, report_id, data.reason, call_of(request, idempotency_key))
+        return outcome.accepted
 
     @get(
         "/reports/{report_id:str}",

@@ -190,6 +190,22 @@ class Core:
         accepted = Accepted(result.stream_id, result.stream_version, result.position, report_id)
         return Outcome(accepted, result.replayed, True)
 
+    def cancel_report(self, user: User, report_id: str, reason: str, call: Call | None = None) -> Outcome:
+        """Give up a queued, rendering or failed report (a rendering that ends later records nothing)."""
+        call = call or Call()
+        access.require(user, access.STAFF)
+        key = scoped_key(user, call.idempotency_key)
+        info = RequestInfo(
+            request_id=call.request_id,
+            correlation_id=call.correlation_id,
+            idempotency_key=key,
+            fingerprint=fingerprint("cancelReport", report_id, reason),
+        )
+        command = reports.CancelReport(at=datetime.now(UTC), actor=user.name, reason=reason.strip())
+        result = self.runner.execute(REPORT, report_id, command, actor_of(user), info)
+        accepted = Accepted(result.stream_id, result.stream_version, result.position, report_id)
+        return Outcome(accepted, result.replayed, False)
+
 
 def _as_input(act: Act, data: Any) -> msgspec.Struct:
     shape = act.input_shape()

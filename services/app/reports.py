@@ -58,8 +58,10 @@ def report_status(runner: CommandRunner, report_id: str) -> ReportStatusView:
         row = conn.execute(
             select(progress_table).where(progress_table.c.report_id == report_id)
         ).one_or_none()
-    if state.status is reports.ReportStatus.FAILED and (row is None or row.status == "failed"):
+    if state.status is reports.ReportStatus.FAILED:
         return ReportStatusView(state, "failed", row.percent if row else 0, state.last_failure)
+    if state.status is reports.ReportStatus.CANCELLED:
+        return ReportStatusView(state, "cancelled", row.percent if row else 0, state.last_failure)
     if row is None:
         return ReportStatusView(state, "queued", 0, "")
     return ReportStatusView(state, row.status, row.percent, row.reason)
@@ -79,15 +81,14 @@ def set_progress(engine: Engine, report_id: str, status: str, percent: int, reas
 
 
 def pending_reports(runner: CommandRunner) -> list[str]:
-    """Reports requested but neither rendered nor given up on: what the sweep sends again."""
+    """Reports requested and not yet ended (rendered, failed or cancelled): what the sweep sends again.
+
+    A failed rendering is not sent again: it failed for a reason recorded in the log, and only an official
+    asking anew (a new request) renders it again.
+    """
     pending = []
     for stream_id in stream_ids(runner, "report-"):
         state, _ = runner.load(REPORT, stream_id)
-        if state.status is reports.ReportStatus.REQUESTED or (
-            state.status is reports.ReportStatus.FAILED and state.attempts < MAX_ATTEMPTS
-        ):
+        if state.status is reports.ReportStatus.REQUESTED:
             pending.append(state.report_id)
     return pending
-
-
-MAX_ATTEMPTS = 3

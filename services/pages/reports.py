@@ -22,7 +22,13 @@ from services.web.files import file_response
 from services.web.guards import allow
 
 FORMATS = (("docx", "函（DOCX，可编辑）"), ("pdf", "函（PDF）"), ("xlsx", "赋分表（XLSX）"))
-STATUS_LABELS = {"queued": "排队中", "rendering": "生成中", "done": "已生成", "failed": "生成失败"}
+STATUS_LABELS = {
+    "queued": "排队中",
+    "rendering": "生成中",
+    "done": "已生成",
+    "failed": "生成失败",
+    "cancelled": "已取消",
+}
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
@@ -60,6 +66,8 @@ def status_of(view: ReportStatusView) -> dict[str, Any]:
         "position": s.as_of_position,
         "mode": "正式" if s.mode is report_domain.ReportMode.FINAL else "草稿",
         "busy": view.status in ("queued", "rendering"),
+        "cancellable": view.status in ("queued", "rendering", "failed"),
+        "document_id": s.document_id or "",
     }
 
 
@@ -83,6 +91,20 @@ class ReportPages(Controller):
         )
         core.request_report(user, doc.campaign_id, call=call)
         return Redirect(f"/ui/documents/{document_id}?done=report#reports", status_code=303)
+
+    @post("/ui/reports/{report_id:str}/cancel", guards=[allow(*STAFF)], sync_to_thread=True)
+    def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        core: NamedDependency[Core],
+        report_id: FromPath[str],
+        data: Form,
+    ) -> Redirect:
+        back = data.get("document_id", "")
+        reason = data.get("reason", "").strip() or "经办人取消"
+        core.cancel_report(viewer(request), report_id, reason)
+        target = f"/ui/documents/{back}?done=cancel#reports" if back else "/ui/"
+        return Redirect(target, status_code=303)
 
     @get("/ui/reports/{report_id:str}", guards=[allow(*REPORT_READERS)], sync_to_thread=True)
     def progress(

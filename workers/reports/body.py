@@ -11,10 +11,8 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
-
 from workers.reports.model import BodyBlock, Heading, Paragraph, ReportModelError
+from workers.reports.sandbox import environment, render_untrusted
 from workers.reports.text import heading_number
 
 DEFAULT_TEMPLATES = {"assessment_result_letter": "assessment_result_letter.md.j2"}
@@ -32,17 +30,14 @@ def default_template(report_type: str) -> str:
 def render_body(
     context: Mapping[str, Any], *, report_type: str = "assessment_result_letter", template: str | None = None
 ) -> tuple[BodyBlock, ...]:
-    """Render `template` (a campaign's own) or the report type's default, then parse the markup."""
-    source = template if template is not None else default_template(report_type)
-    # Sandboxed: a campaign may supply its own template text, which must not reach Python internals.
-    env = SandboxedEnvironment(
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return parse_markup(env.from_string(source).render(**context))
+    """Render `template` (a campaign's own) or the report type's default, then parse the markup.
+
+    A campaign's own template is text an official typed: it renders in a child process with a time, memory
+    and output limit (workers/reports/sandbox.py). Ours renders here, in the same sandbox rules.
+    """
+    if template is not None:
+        return parse_markup(render_untrusted(template, context))
+    return parse_markup(environment().from_string(default_template(report_type)).render(**context))
 
 
 def parse_markup(text: str) -> tuple[BodyBlock, ...]:

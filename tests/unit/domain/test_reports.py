@@ -97,6 +97,27 @@ def test_failures_are_kept_and_a_retry_may_succeed() -> None:
     assert fold(history(request(), fail, rendered_cmd())).status is ReportStatus.RENDERED
 
 
+def test_a_queued_or_failed_report_is_cancelled_and_a_late_rendering_records_nothing() -> None:
+    cancel = reports.CancelReport(at=T0, actor="office", reason="模板有误，重新设置后再生成")
+    events = history(request(), cancel)
+    assert [type(e) for e in events] == [ReportRequested, reports.ReportCancelled]
+    state = fold(events)
+    assert state.status is ReportStatus.CANCELLED and state.last_failure == cancel.reason
+    assert decide(state, rendered_cmd()) == []
+    assert decide(state, RecordReportFailed(at=T0, actor="worker", reason="x", attempt=1)) == []
+    assert decide(state, cancel) == []
+    failed = history(request(), RecordReportFailed(at=T0, actor="worker", reason="超时", attempt=1), cancel)
+    assert fold(failed).status is ReportStatus.CANCELLED
+
+
+def test_a_rendered_report_cannot_be_cancelled_and_a_cancel_needs_a_reason() -> None:
+    cancel = reports.CancelReport(at=T0, actor="office", reason="不要了")
+    with pytest.raises(reports.ReportAlreadyRendered):
+        decide(fold(history(request(), rendered_cmd())), cancel)
+    with pytest.raises(MissingField):
+        decide(fold(history(request())), reports.CancelReport(at=T0, actor="office", reason=" "))
+
+
 def test_a_report_is_requested_once() -> None:
     with pytest.raises(ReportAlreadyRequested):
         history(request(), request())
@@ -144,6 +165,7 @@ def test_the_files_recorded_are_those_requested(changes: dict[str, object]) -> N
 
 def test_events_round_trip_and_are_registered() -> None:
     events = history(request(), RecordReportFailed(at=T0, actor="w", reason="x", attempt=1), rendered_cmd())
+    events += history(request(report_id="r2"), reports.CancelReport(at=T0, actor="office", reason="不要了"))
     for event in events:
         assert event_types()[event.TYPE] is type(event)
         assert from_data(event.TYPE, json.loads(json.dumps(to_data(event)))) == event
