@@ -132,6 +132,10 @@ def _stale(_: Request[Any, Any, Any], exc: StaleVersion) -> Response[Problem]:
     return problem(412, detail, "stale_version", current_version=exc.actual)
 
 
+def _too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[Problem]:
+    return problem(400, "the request body nests too deeply", "malformed_body")
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     log.exception("request_failed", path=request.url.path, error=exc.__class__.__name__)
     return problem(500, "something went wrong on our side; the request id identifies it in the logs")
@@ -148,6 +152,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ConcurrencyError: _conflict,
     IdempotencyConflict: _idempotency,
     StaleVersion: _stale,
+    RecursionError: _too_deep,  # JSON nested thousands deep: the decoder gives up before any handler runs
     Exception: _unexpected,
 }
 

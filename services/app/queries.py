@@ -136,8 +136,12 @@ class Queries:
         return self.runner.store.head().position
 
     def position_at(self, moment: datetime) -> int:
-        """The last position recorded at or before ``moment`` (record time)."""
-        return self.runner.store.position_at(moment)
+        """The last position recorded at or before ``moment`` (record time); beyond the calendar's edge in
+        UTC a moment is before everything (position 0) or after everything (the head)."""
+        try:
+            return self.runner.store.position_at(moment)
+        except OverflowError:
+            return 0 if moment.year < 2000 else self.head()
 
     def recorded_at(self, position: int) -> datetime | None:
         """When the event at ``position`` was recorded (None for position 0 or beyond the head)."""
@@ -361,6 +365,9 @@ class Queries:
         return [e for e in sorted(found, key=lambda e: e.position) if wanted.matches(e)]
 
     def history(self, user: User, campaign_id: str, wanted: HistoryFilter, as_of: AsOf = NOW) -> History:
+        for name, moment in (("since", wanted.since), ("until", wanted.until)):
+            if moment is not None and moment.utcoffset() is None:
+                raise InvalidInput.field(name, "give a time zone, e.g. 2023-03-07T00:00:00+08:00")
         events = self.history_events(user, campaign_id, wanted, as_of)
         return History(CAMPAIGN.stream_id(campaign_id), [history_item(e) for e in events])
 

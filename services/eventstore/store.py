@@ -28,6 +28,8 @@ from services.eventstore.tables import UTCTime, events_table, idempotency_table
 from services.infra.db import reader
 
 E = events_table.c
+MAX_POSITION = 2**63 - 1
+"""The largest position either database stores (a signed 64-bit integer)."""
 _loads = json.JSONDecoder().decode
 READ_COLUMNS = (
     E.position,
@@ -258,7 +260,7 @@ class EventStore:
             raise InvalidAppend("limit", "must be at least 1")
         # Positions are gap-free, so a page is a range of the primary key: the plan stays an index range
         # scan even on a table never analysed (ORDER BY ... LIMIT then may sort the whole table).
-        upper = after + limit if to_position is None else min(after + limit, to_position)
+        upper = min(after + limit, MAX_POSITION) if to_position is None else min(after + limit, to_position)
         stmt = select(*READ_COLUMNS).where(E.position > after, E.position <= upper).order_by(E.position)
         with self.reader.connect() as conn:
             rows = conn.execute(stmt).all()
