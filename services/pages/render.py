@@ -62,7 +62,10 @@ def local(moment: datetime | str | None) -> str:
         moment = parsed
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    try:
+        return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    except OverflowError:  # at the calendar's edge: show it as given
+        return moment.isoformat(timespec="minutes")
 
 
 def today() -> Any:

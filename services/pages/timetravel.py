@@ -53,6 +53,8 @@ def _moment(text: str) -> datetime | None:
             day = datetime.fromisoformat(text).date()
             return datetime.combine(day, time(23, 59, 59), CST)
         moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo else moment.replace(tzinfo=CST) + timedelta(seconds=59)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=CST) + timedelta(seconds=59)
+        moment.astimezone(CST)  # a moment at the calendar's edge may not exist in China Standard Time
+        return moment
     except (ValueError, OverflowError):
         return None
