@@ -8,6 +8,8 @@ import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from domain.shared.errors import DomainError, IllegalTransition, InvalidCommand, NotFound, PermissionDenied
 from services.app.commands import StaleVersion
@@ -16,6 +18,7 @@ from services.eventstore.errors import ConcurrencyError, IdempotencyConflict, In
 from services.infra.logs import get_logger
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
 log = get_logger("kaohe.api")
 
 
@@ -132,6 +135,22 @@ def _stale(_: Request[Any, Any, Any], exc: StaleVersion) -> Response[Problem]:
     return problem(412, detail, "stale_version", current_version=exc.actual)
 
 
+def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    log.warning("database_unavailable", error=f"{exc.__class__.__name__}: {str(exc)[:200]}")
+    response = problem(
+        503, "the database is not reachable just now; nothing was recorded, try again", "unavailable"
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _unavailable_or_unexpected(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Problem]:
+    """A lost connection or a database that does not answer is 503; any other database error is ours."""
+    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+        return _unavailable(request, exc)
+    return _unexpected(request, exc)
+
+
 def _too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[Problem]:
     return problem(400, "the request body nests too deeply", "malformed_body")
 
@@ -152,7 +171,9 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ConcurrencyError: _conflict,
     IdempotencyConflict: _idempotency,
     StaleVersion: _stale,
-    RecursionError: _too_deep,  # JSON nested thousands deep: the decoder gives up before any handler runs
+    RecursionError: _too_deep,
+    DBAPIError: _unavailable_or_unexpected,
+    PoolTimeout: _unavailable,  # JSON nested thousands deep: the decoder gives up before any handler runs
     Exception: _unexpected,
 }
 

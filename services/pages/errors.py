@@ -9,6 +9,8 @@ from urllib.parse import quote
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from domain.shared.errors import DomainError, NotFound
 from services.app.errors import AccessDenied, InvalidInput
@@ -92,6 +94,15 @@ def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Template:
     return error_page(request, 409, "操作未被受理", refusal_text(exc))
 
 
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Template:
+    log.warning("database_unavailable", path=request.url.path, error=exc.__class__.__name__)
+    page = error_page(
+        request, 503, "暂时无法办理", "数据库暂时无法连接，本次操作没有记录。请稍候几秒后刷新重试。"
+    )
+    page.headers["Retry-After"] = "5"
+    return page
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Template:
     log.exception("page_failed", path=request.url.path, error=exc.__class__.__name__)
     return error_page(
@@ -112,5 +123,7 @@ PAGE_EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFoundException: _not_found,
     HTTPException: _http,
     DomainError: _domain,
+    OperationalError: _unavailable,
+    PoolTimeout: _unavailable,
     Exception: _unexpected,
 }

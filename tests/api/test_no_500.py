@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from litestar.testing import TestClient
 
+from services.asgi import create_app
+from services.bootstrap import build
+from services.infra.dispatch import NoWaker
+from services.infra.settings import Settings
 from tests.api.conftest import Api
 from tests.api.test_adapters_agree import record
 from tests.api.test_pages_auth import sign_in
@@ -70,3 +75,17 @@ def test_malformed_page_requests_never_fail(seeded: Api) -> None:
     form = {"_csrf": token, "form_id": "bad-date", "opinion": "同意", "signing_date": "2023-13-45"}
     response = seeded.client.post("/ui/documents/letter-1/tasks/check-1-1/approve", data=form)
     assert 400 <= response.status_code < 500 and "signing_date" in response.text
+
+
+def test_a_database_outage_is_503_with_retry_after(tmp_path: Path) -> None:
+    """PostgreSQL does not answer (nothing listens on its port): every request says so and when to retry."""
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/kaohe"
+    settings = Settings(data_dir=tmp_path, database_url=url, log_level="ERROR", log_format="json")
+    with TestClient(create_app(settings, build(settings), waker=NoWaker())) as client:
+        bearer = {"Authorization": "Bearer kh_any"}
+        for method, path in (("GET", f"{C}/scores"), ("POST", "/campaigns"), ("GET", "/inbox")):
+            response = client.request(method, path, headers=bearer, json={} if method == "POST" else None)
+            assert response.status_code == 503, (path, response.text[:200])
+            assert response.headers["retry-after"] == "5"
+            assert response.json()["code"] == "unavailable"
+        assert client.get("/ready").status_code == 503
