@@ -186,7 +186,7 @@ _DESCRIPTIONS = {
     412: "If-Match names a version that is no longer current.",
     413: "The request body is too large.",
     422: "The body or a field is invalid; errors name each field.",
-    503: "A dependency (database, broker) is not reachable.",
+    503: "The database is not reachable just now; nothing was recorded. Retry-After says when.",
 }
 
 
@@ -203,5 +203,5 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-READ_ERRORS = problem_responses(401, 403, 404, 422)
-WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 413, 422)
+READ_ERRORS = problem_responses(401, 403, 404, 422, 503)
+WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 503)
