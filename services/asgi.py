@@ -35,6 +35,7 @@ from services.infra.logs import configure_logging
 from services.infra.metrics import Metrics
 from services.infra.settings import Settings
 from services.pages import PagesPlugin
+from services.web.requests import ExactRequest
 
 MAX_BODY_BYTES = 1024 * 1024
 BrokerCheck = Callable[[], tuple[bool, str]]
@@ -74,6 +75,7 @@ def create_app(
         logging_config=None,  # services.infra.logs owns logging
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
+        request_class=ExactRequest,  # JSON numbers as exact decimals (services/web/requests.py)
         openapi_config=OpenAPIConfig(
             title="Kaohe (考核) API",
             version="0.2.0",

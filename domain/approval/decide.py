@@ -64,6 +64,7 @@ from domain.approval.state import DocumentState, Task
 from domain.approval.tasks import add_signer, claim, delegate, resolve, transfer, unclaim
 from domain.numbering import format_number, register_id
 from domain.shared.events import Event
+from domain.shared.values import require_count
 
 
 def decide(state: DocumentState, command: Command) -> list[Event]:
@@ -220,8 +221,7 @@ def _decision(task: Task, opinion: str, outcome: Outcome, c: Command) -> Approva
 def _number(state: DocumentState, c: AssignNumber) -> list[Event]:
     task, step = _deciding(state, c, StepKind.NUMBERING)
     require_text(code=c.code)
-    if c.serial < 1:
-        raise InvalidSerial("serials start at 1", serial=c.serial)
+    require_count(c.serial, "serial", lower=1, out_of_range=InvalidSerial)  # serials start at 1
     numbered = DocumentNumberAssigned(
         at=c.at,
         actor=c.actor,

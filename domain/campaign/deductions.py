@@ -18,7 +18,7 @@ from domain.campaign.rules import (
     require_unit,
     with_item,
 )
-from domain.campaign.scoring import add_entry, check_item, scorable
+from domain.campaign.scoring import POINTS, add_entry, check_item, require_item_points, scorable
 from domain.campaign.state import CampaignState, Deduction, DeductionStatus
 from domain.shared.events import Event
 from domain.shared.scoring import EntryKind, ScoreEntry
@@ -30,7 +30,8 @@ def propose_deduction(state: CampaignState, c: ProposeDeduction) -> list[Event]:
     if c.deduction_id in state.deductions:
         raise DuplicateId("deduction id already used", deduction_id=c.deduction_id)
     require_unit(state, c.unit)
-    check_item(indicator, c.clause, c.facts, c.points)
+    check_item(indicator, c.clause, c.facts)
+    require_item_points(c.points, indicator.points, POINTS)
     if any(e.kind is EntryKind.NO_DEDUCTION for e in entries(state, c.unit, c.indicator)):
         raise AlreadyDetermined("no deduction was confirmed here; adjust the score instead", unit=c.unit)
     check_evidence(c.evidence)

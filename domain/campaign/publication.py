@@ -44,12 +44,17 @@ from domain.campaign.scoring import adjustment
 from domain.campaign.state import Appeal, CampaignState, Publication
 from domain.campaign.types import Stage
 from domain.shared.events import Event
+from domain.shared.values import require_count
+
+MAX_WINDOW = 250
+"""The 公示 window lasts from 1 to 250 working days (about a working year)."""
 
 
 def publish_results(state: CampaignState, c: PublishResults) -> list[Event]:
     require_transition(state, Stage.PUBLISHED)
-    if c.window_working_days < 1:
-        raise InvalidWindow("the appeal window lasts at least one working day")
+    require_count(
+        c.window_working_days, "window_working_days", lower=1, upper=MAX_WINDOW, out_of_range=InvalidWindow
+    )
     if pending_submissions(state):
         raise SubmissionsPending("review all data before publishing")
     if open_consultations(state):
@@ -129,7 +134,7 @@ def decide_appeal(state: CampaignState, c: DecideAppeal) -> list[Event]:
         basis=c.basis or f"申诉复核 {c.appeal_id}",
         approver=c.approver,
     )
-    change = adjustment(state, request, appeal_id=c.appeal_id)
+    change = adjustment(state, request, appeal_id=c.appeal_id, field="new_score")
     return [decided, change]
 
 

@@ -81,9 +81,9 @@ def require_other_confirmer(proposer: str, confirmer: str) -> None:
         raise SameProposerAndConfirmer("the proposer cannot confirm their own proposal", user=confirmer)
 
 
-def check_evidence(files: Iterable[EvidenceFile]) -> None:
-    for file in files:
-        file.check()
+def check_evidence(files: Iterable[EvidenceFile], field: str = "evidence") -> None:
+    for index, file in enumerate(files):
+        file.check(f"{field}[{index}]")
 
 
 def with_item(mapping: Mapping[K, V], key: K, value: V) -> dict[K, V]:

@@ -39,8 +39,11 @@ from domain.campaign.state import CampaignState, SubmissionStatus
 from domain.campaign.types import Indicator, IndicatorKind
 from domain.shared.events import Event
 from domain.shared.scoring import ZERO, EntryKind, ScoreEntry, is_determined
+from domain.shared.values import require_points
 
 K = IndicatorKind
+POINTS = "the indicator's points"
+MAX_SCORE = "the indicator's points plus its bonus cap"
 ALLOWED_KINDS = {
     "score": frozenset({K.FULL_SCORE, K.BONUS, K.VETO}),
     "no_deduction": frozenset({K.DEDUCTION}),
@@ -53,8 +56,7 @@ ALLOWED_KINDS = {
 
 def determine_score(state: CampaignState, c: DetermineScore) -> list[Event]:
     indicator = _open_cells(state, c, "score")
-    if not ZERO <= c.score <= indicator.points:
-        raise ScoreOutOfBounds("a determined score lies between 0 and the points", score=str(c.score))
+    require_points(c.score, "score", upper=indicator.points, out_of_range=ScoreOutOfBounds, what=POINTS)
     return [
         ScoreDetermined(
             at=c.at,
@@ -121,19 +123,27 @@ def _check_basis(state: CampaignState, indicator: str, based_on: tuple[str, ...]
             raise SubmissionMismatch("that data belongs to another indicator", submission_id=submission_id)
 
 
-def check_item(indicator: Indicator, clause: str, facts: str, points: Decimal | None) -> None:
-    """A deduction, bonus or veto names a rule clause of the indicator, the facts, positive points."""
+def check_item(indicator: Indicator, clause: str, facts: str) -> None:
+    """A deduction, bonus or veto names a rule clause of the indicator and the facts."""
     require_text(clause=clause, facts=facts)
     if indicator.clauses and indicator.clause(clause) is None:
-        raise UnknownClause(f"no rule clause {clause!r}", indicator=indicator.code, clause=clause)
-    if points is not None and points <= 0:
-        raise ScoreOutOfBounds("points of a deduction or bonus are positive", points=str(points))
+        raise UnknownClause(
+            f"no rule clause {clause!r}", indicator=indicator.code, clause=clause, field="clause"
+        )
+
+
+def require_item_points(value: Decimal, upper: Decimal, what: str) -> Decimal:
+    """The points of a deduction (up to the indicator's points) or a bonus (up to its cap): more than 0."""
+    return require_points(
+        value, "points", upper=upper, positive=True, out_of_range=ScoreOutOfBounds, what=what
+    )
 
 
 def award_bonus(state: CampaignState, c: AwardBonus) -> list[Event]:
     indicator = scorable(state, c.indicator, "bonus")
     require_unit(state, c.unit)
-    check_item(indicator, c.clause, c.facts, c.points)
+    check_item(indicator, c.clause, c.facts)
+    require_item_points(c.points, indicator.bonus_cap, "the indicator's bonus cap")
     require_other_confirmer(c.proposed_by, c.actor)
     check_evidence(c.evidence)
     return [
@@ -154,7 +164,7 @@ def award_bonus(state: CampaignState, c: AwardBonus) -> list[Event]:
 def apply_veto(state: CampaignState, c: ApplyVeto) -> list[Event]:
     indicator = scorable(state, c.indicator, "veto")
     require_unit(state, c.unit)
-    check_item(indicator, c.clause, c.facts, None)
+    check_item(indicator, c.clause, c.facts)
     require_other_confirmer(c.proposed_by, c.actor)
     if cell_score(state, c.unit, c.indicator).vetoed:
         raise AlreadyDetermined("already vetoed", unit=c.unit, indicator=c.indicator)
@@ -178,16 +188,20 @@ def adjust_score(state: CampaignState, c: AdjustScore) -> list[Event]:
     return [adjustment(state, c)]
 
 
-def adjustment(state: CampaignState, c: AdjustScore, appeal_id: str | None = None) -> ScoreAdjusted:
-    """The ScoreAdjusted for a change to ``c.after``: directly, or by the appeal decision ``appeal_id``."""
+def adjustment(
+    state: CampaignState, c: AdjustScore, appeal_id: str | None = None, field: str = "after"
+) -> ScoreAdjusted:
+    """The ScoreAdjusted for a change to ``c.after``: directly, or by the appeal decision ``appeal_id``.
+
+    ``field`` names the new score in the command that asked (``after``, or an appeal's ``new_score``).
+    """
     require_unit(state, c.unit)
     indicator = require_indicator(state, c.indicator)
     require_text(reason=c.reason, basis=c.basis, approver=c.approver)
     current = cell_score(state, c.unit, c.indicator)
     if current.score is None:
         raise NotDetermined("only a determined score can be adjusted", unit=c.unit, indicator=c.indicator)
-    if not ZERO <= c.after <= indicator.max_score:
-        raise ScoreOutOfBounds("the new score lies outside the indicator's bounds", after=str(c.after))
+    require_points(c.after, field, upper=indicator.max_score, out_of_range=ScoreOutOfBounds, what=MAX_SCORE)
     if c.after == current.score and not current.vetoed:
         raise NoChange("the score is already that", score=str(c.after))
     return ScoreAdjusted(

@@ -36,8 +36,10 @@ from domain.campaign.rules import bump, require_stage, require_text, require_tra
 from domain.campaign.state import CampaignState, IndicatorSetVersion
 from domain.campaign.types import Indicator, Stage, WorkStep
 from domain.shared.events import Event
+from domain.shared.values import require_count
 
 REVISABLE = (Stage.DEPLOYED, Stage.COLLECTING, Stage.DETERMINING, Stage.CONSULTING)
+MAX_YEAR = 9999
 
 
 def open_campaign(state: CampaignState, c: OpenCampaign) -> list[Event]:
@@ -53,6 +55,7 @@ def open_campaign(state: CampaignState, c: OpenCampaign) -> list[Event]:
     )
     if not c.notice.issuers or c.year < 1:
         raise MissingField("a notice needs its issuers and the year assessed", field="issuers/year")
+    require_count(c.year, "year", lower=1, upper=MAX_YEAR)
     return [
         NoticeRegistered(
             at=c.at,
@@ -72,8 +75,8 @@ def register_units(state: CampaignState, c: RegisterUnits) -> list[Event]:
     _require_setup(state)
     if not c.units:
         raise MissingField("no units given", field="units")
-    for unit in c.units:
-        unit.check()
+    for index, unit in enumerate(c.units):
+        unit.check(f"units[{index}]")
     _require_unique([u.code for u in (*state.units.values(), *c.units)], "unit")
     rows = Counter((u.group, u.order) for u in (*state.units.values(), *c.units))
     clashes = sorted(f"{group}#{order}" for (group, order), n in rows.items() if n > 1)
@@ -133,8 +136,8 @@ def _require_setup(state: CampaignState) -> None:
 def _check_indicators(indicators: tuple[Indicator, ...]) -> None:
     if not indicators:
         raise MissingField("no indicators given", field="indicators")
-    for indicator in indicators:
-        indicator.check()
+    for index, indicator in enumerate(indicators):
+        indicator.check(f"indicators[{index}]")
     _require_unique([i.code for i in indicators], "indicator")
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.shared.errors import InvalidCommand
+from domain.shared.values import LARGEST, require_count, require_points
 
 
 class InvalidIndicator(InvalidCommand):
@@ -114,9 +115,11 @@ class Unit:
     group: UnitGroup
     order: int
 
-    def check(self) -> None:
-        if not self.code or not self.name or self.order < 1:
-            raise InvalidUnit("a unit needs a code, a name and an order from 1", code=self.code)
+    def check(self, field: str = "unit") -> None:
+        """``field`` is where the unit sits in the command (e.g. ``units[0]``), for the error."""
+        if not self.code or not self.name:
+            raise InvalidUnit(f"{field}: a unit needs a code and a name", code=self.code, field=field)
+        require_count(self.order, f"{field}.order", lower=1, out_of_range=InvalidUnit)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,17 +152,31 @@ class Indicator:
     def clause(self, code: str) -> RuleClause | None:
         return next((c for c in self.clauses if c.code == code), None)
 
-    def check(self) -> None:
+    def check(self, field: str = "indicator") -> None:
+        """``field`` is where the indicator sits in the command (e.g. ``indicators[0]``), for the error."""
         if not self.code or not self.name or not self.lead_unit:
-            raise InvalidIndicator("an indicator needs a code, a name and a lead unit", code=self.code)
-        if self.points <= 0 or self.bonus_cap < 0:
-            raise InvalidIndicator("points must be positive and the bonus cap not negative", code=self.code)
+            raise InvalidIndicator(
+                f"{field}: an indicator needs a code, a name and a lead unit", code=self.code, field=field
+            )
+        bad = InvalidIndicator
+        require_points(self.points, f"{field}.points", upper=LARGEST, positive=True, out_of_range=bad)
+        require_points(self.bonus_cap, f"{field}.bonus_cap", upper=LARGEST, out_of_range=bad)
         if self.bonus_cap and self.kind is not IndicatorKind.BONUS:
-            raise InvalidIndicator("only a bonus indicator has a bonus cap", code=self.code)
+            raise InvalidIndicator(
+                f"{field}.bonus_cap: only a bonus indicator has a bonus cap",
+                code=self.code,
+                field=f"{field}.bonus_cap",
+            )
         if self.lead_unit in self.co_lead_units:
-            raise InvalidIndicator("the lead unit is not its own co-lead", code=self.code)
+            raise InvalidIndicator(
+                f"{field}.co_lead_units: the lead unit is not its own co-lead",
+                code=self.code,
+                field=f"{field}.co_lead_units",
+            )
         if len({c.code for c in self.clauses}) != len(self.clauses):
-            raise InvalidIndicator("rule clause codes repeat", code=self.code)
+            raise InvalidIndicator(
+                f"{field}.clauses: rule clause codes repeat", code=self.code, field=f"{field}.clauses"
+            )
 
 
 class DatePrecision(StrEnum):

@@ -18,6 +18,7 @@ from domain.approval.errors import (
 )
 from domain.approval.guards import require_aware
 from domain.shared.events import Event, register
+from domain.shared.values import require_count
 
 _NUMBER = re.compile(r"^(?P<code>[^〔〕\s]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
 
@@ -162,6 +163,7 @@ def _open(state: RegisterState, c: OpenRegister) -> list[Event]:
         raise InvalidSerial(
             "serials start at 1 or more and the year has four digits", next_serial=c.next_serial
         )
+    require_count(c.next_serial, "next_serial", lower=1, out_of_range=InvalidSerial)
     rid = register_id(c.code, c.year)
     return [
         NumberRegisterOpened(

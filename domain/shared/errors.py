@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A command was refused by a rule of the assessment. ``code`` is stable for clients."""
+    """A command was refused by a rule of the assessment. ``code`` is stable for clients.
+
+    ``details`` are JSON-ready facts about the refusal; ``field``, when the refusal concerns one field of
+    the command, names it (the path as the API's body spells it, e.g. ``points`` or
+    ``report.hotline.calls``) and is also ``details["field"]``.
+    """
 
     code = "domain_error"
 
@@ -12,6 +17,12 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.details = details
+
+    @property
+    def field(self) -> str | None:
+        """The command field the refusal is about, or None."""
+        named = self.details.get("field")
+        return named if isinstance(named, str) and named else None
 
 
 class NotFound(DomainError):

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.shared.errors import InvalidCommand
+from domain.shared.values import require_count, require_rate
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 WAN = Decimal(10000)
+MAX_FILE_BYTES = 10**12
+"""An evidence file is at most 1 TB (its size is a count of bytes)."""
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -35,11 +38,19 @@ class EvidenceFile:
     media_type: str
     file_name: str
 
-    def check(self) -> None:
-        if not _SHA256.fullmatch(self.sha256):
-            raise InvalidEvidence("sha256 must be 64 lowercase hex digits", sha256=self.sha256)
-        if self.size < 0 or not self.media_type or not self.file_name:
-            raise InvalidEvidence("evidence needs a size, a media type and a file name", file=self.file_name)
+    def check(self, field: str = "evidence") -> None:
+        """``field`` is where the file sits in the command (e.g. ``evidence[0]``), for the error."""
+        if not isinstance(self.sha256, str) or not _SHA256.fullmatch(self.sha256):
+            raise InvalidEvidence(
+                f"{field}.sha256: 64 lowercase hex digits", sha256=str(self.sha256), field=f"{field}.sha256"
+            )
+        require_count(self.size, f"{field}.size", upper=MAX_FILE_BYTES, out_of_range=InvalidEvidence)
+        if not self.media_type or not self.file_name:
+            raise InvalidEvidence(
+                f"{field}: evidence needs a media type and a file name",
+                file=self.file_name,
+                field=f"{field}.media_type" if not self.media_type else f"{field}.file_name",
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,8 +71,9 @@ class RatingCounts:
     def good(self) -> int:
         return self.very_satisfied + self.satisfied + self.basically_satisfied
 
-    def check(self) -> None:
-        _non_negative(
+    def check(self, field: str = "ratings") -> None:
+        _counts(
+            field,
             very_satisfied=self.very_satisfied,
             satisfied=self.satisfied,
             basically_satisfied=self.basically_satisfied,
@@ -80,20 +92,33 @@ class HotlineFigures:
     callbacks_satisfied: int | None = None
     reported_callback_satisfaction: Decimal | None = None
 
-    def check(self) -> None:
-        _non_negative(calls=self.calls, connected=self.connected)
+    def check(self, field: str = "hotline") -> None:
+        _counts(field, calls=self.calls, connected=self.connected)
         if self.connected > self.calls:
-            raise InvalidFigures("more calls connected than received", calls=self.calls)
-        counts = (self.callbacks_made, self.callbacks_satisfied)
-        if (None in counts) == (self.reported_callback_satisfaction is None):
-            raise InvalidFigures("give callbacks made and satisfied, or a reported rate, not both")
-        if self.callbacks_made is not None and self.callbacks_satisfied is not None:
-            _non_negative(callbacks_made=self.callbacks_made, callbacks_satisfied=self.callbacks_satisfied)
-            if self.callbacks_satisfied > self.callbacks_made:
-                raise InvalidFigures("more satisfied callbacks than callbacks made")
+            raise InvalidFigures(
+                f"{field}.connected: more calls connected than received",
+                calls=self.calls,
+                field=f"{field}.connected",
+            )
+        callbacks = {"callbacks_made": self.callbacks_made, "callbacks_satisfied": self.callbacks_satisfied}
+        _counts(field, **{name: n for name, n in callbacks.items() if n is not None})
+        given = [n is not None for n in callbacks.values()]
+        reported = self.reported_callback_satisfaction is not None
+        either = all(given) and not reported
+        other = reported and not any(given)
+        if not (either or other):
+            raise InvalidFigures(
+                f"{field}: give callbacks made and satisfied, or a reported rate, not both", field=field
+            )
+        made, satisfied = self.callbacks_made, self.callbacks_satisfied
+        if made is not None and satisfied is not None and satisfied > made:
+            raise InvalidFigures(
+                f"{field}.callbacks_satisfied: more satisfied callbacks than callbacks made",
+                field=f"{field}.callbacks_satisfied",
+            )
         rate = self.reported_callback_satisfaction
-        if rate is not None and not Decimal(0) <= rate <= HUNDRED:
-            raise InvalidFigures("a rate is a percentage between 0 and 100", rate=str(rate))
+        if rate is not None:
+            require_rate(rate, f"{field}.reported_callback_satisfaction", out_of_range=InvalidFigures)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,9 +128,13 @@ class SurveySample:
     count: int
     channel: str
 
-    def check(self) -> None:
-        if self.count <= 0 or not self.channel:
-            raise InvalidFigures("a survey needs a positive sample count and a channel")
+    def check(self, field: str = "survey") -> None:
+        require_count(self.count, f"{field}.count", lower=1, out_of_range=InvalidFigures)
+        if not self.channel:
+            raise InvalidFigures(
+                f"{field}.channel: a survey needs a positive sample count and a channel",
+                field=f"{field}.channel",
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,15 +147,18 @@ class DataReport:
     evidence: tuple[EvidenceFile, ...] = ()
     note: str = ""
 
-    def check(self) -> None:
-        parts = (self.ratings, self.hotline, self.survey)
-        if all(p is None for p in parts) and not self.evidence and not self.note:
-            raise InvalidFigures("an empty report: give figures, evidence or an explicit note")
-        for part in parts:
+    def check(self, field: str = "report") -> None:
+        """Every part checked; errors name the field below ``field`` (e.g. ``report.hotline.calls``)."""
+        parts = {"ratings": self.ratings, "hotline": self.hotline, "survey": self.survey}
+        if all(p is None for p in parts.values()) and not self.evidence and not self.note:
+            raise InvalidFigures(
+                f"{field}: an empty report: give figures, evidence or an explicit note", field=field
+            )
+        for name, part in parts.items():
             if part is not None:
-                part.check()
-        for file in self.evidence:
-            file.check()
+                part.check(f"{field}.{name}")
+        for index, file in enumerate(self.evidence):
+            file.check(f"{field}.evidence[{index}]")
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:
@@ -172,7 +204,7 @@ def _plain(value: Decimal) -> str:
     return f"{quantized:f}"
 
 
-def _non_negative(**counts: int) -> None:
-    negative = [name for name, value in counts.items() if value < 0]
-    if negative:
-        raise InvalidFigures("counts cannot be negative", fields=negative)
+def _counts(field: str, **counts: int) -> None:
+    """Each a whole number from 0 to 10^9 (``values.MAX_COUNT``); else InvalidNumber / InvalidFigures."""
+    for name, value in counts.items():
+        require_count(value, f"{field}.{name}", out_of_range=InvalidFigures)

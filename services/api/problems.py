@@ -101,7 +101,8 @@ def _domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
         status = 422
     elif isinstance(exc, IllegalTransition):
         status = 409
-    return problem(status, exc.message, exc.code)
+    errors = [FieldError(field=exc.field, message=exc.message)] if exc.field else None
+    return problem(status, exc.message, exc.code, errors=errors)
 
 
 def _access(_: Request[Any, Any, Any], exc: AccessDenied) -> Response[Problem]:
