@@ -9,16 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from domain import approval
 from domain.campaign.queries import open_appeals, open_consultations, pending_submissions
 from domain.campaign.state import CampaignState, DeductionStatus
 from domain.shared.calendar import DeadlineStatus, WorkCalendar
-from services.app.access import is_mine
 from services.app.acts import ACTS
 from services.app.commands import CommandRunner
-from services.app.replay import document_states, stream_ids
+from services.app.replay import stream_ids
 from services.app.usecases import CAMPAIGN
-from services.app.views import WorkItem
+from services.app.views import TaskView, WorkItem
 from services.identity.accounts import User
 from services.projections.event_text import step_label
 
@@ -47,8 +45,9 @@ class Clock:
         return self.calendar.deadline_status(deadline, self.today, WARN_WORKING_DAYS)
 
 
-def work_items(runner: CommandRunner, user: User, clock: Clock) -> list[WorkItem]:
-    items = approval_items(runner, user, clock)
+def work_items(runner: CommandRunner, user: User, clock: Clock, tasks: list[TaskView]) -> list[WorkItem]:
+    """``tasks`` are the user's open approval tasks (the inbox read model's answer)."""
+    items = approval_items(tasks, clock)
     for stream_id in stream_ids(runner, "campaign-"):
         state, _ = runner.load(CAMPAIGN, stream_id)
         items += campaign_items(runner, stream_id, state, user, clock)
@@ -60,25 +59,13 @@ def work_items(runner: CommandRunner, user: User, clock: Clock) -> list[WorkItem
     return sorted(items, key=lambda i: (order.get(i.status or "", 3), i.deadline or date.max))
 
 
-def approval_items(runner: CommandRunner, user: User, clock: Clock) -> list[WorkItem]:
+def approval_items(tasks: list[TaskView], clock: Clock) -> list[WorkItem]:
     found = []
-    for doc_id, state in document_states(runner):
-        for task in approval.open_tasks(state):
-            if not is_mine(task, user):
-                continue
-            deadline, status = clock.due(task.since.astimezone(CST).date(), APPROVAL_WORKING_DAYS)
-            what = step_label(task.step) + ("（受托办理）" if task.owner else "")
-            found.append(
-                _item(
-                    "公文审批",
-                    state.title,
-                    what,
-                    task.since,
-                    deadline,
-                    status,
-                    f"/ui/documents/{doc_id}#actions",
-                )
-            )
+    for task in tasks:
+        deadline, status = clock.due(task.since.astimezone(CST).date(), APPROVAL_WORKING_DAYS)
+        what = step_label(task.step) + ("（受托办理）" if task.owner else "")
+        href = f"/ui/documents/{task.document_id}#actions"
+        found.append(_item("公文审批", task.title, what, task.since, deadline, status, href))
     return found
 
 
