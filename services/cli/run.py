@@ -16,6 +16,7 @@ from services.infra.supervise import Supervisor
 
 CELERY_APP = "workers.celery_app"  # by name: services never imports workers
 POOLS = ("threads", "prefork", "solo")
+SERVE_STATE_FILE = "serve-state.json"  # the supervisor's children, for the API's /metrics and /ready
 
 
 def worker_argv(pool: str, concurrency: int, level: str) -> list[str]:
@@ -56,9 +57,11 @@ def _migrate(settings: Settings) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """API, worker and beat together (embedded defaults: SQLite and a filesystem broker in ./data).
+    """API, worker and beat together (embedded defaults: SQLite and a SQLite broker file in ./data).
 
-    Migrates first. Ctrl-C or SIGTERM stops all three; none is left behind.
+    Migrates first. A process that dies is started again (1 s, doubling up to 30 s); one that dies again
+    after 5 restarts within 60 s stops everything (exit 1). Ctrl-C or SIGTERM stops all three; none is
+    left behind.
 
     Example: kaohe serve --port 8000
     """
@@ -72,9 +75,13 @@ def serve(host: str, port: int) -> None:
             "beat": [*me, "beat"],
         },
         env=os.environ,
+        state_file=settings.data_dir / SERVE_STATE_FILE,
     )
     click.echo(f"kaohe: serving on http://{host}:{port} (data in {settings.data_dir}); Ctrl-C stops")
-    sys.exit(supervisor.run())
+    code = supervisor.run()
+    if supervisor.reason:
+        click.echo(f"kaohe: {supervisor.reason}", err=True)
+    sys.exit(code)
 
 
 @click.command()

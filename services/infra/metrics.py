@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.eventstore.tables import events_table
+from services.infra.supervise import restart_counts
 from services.projections import checkpoints
 from services.projections.checkpoints import write_transaction
 from services.projections.tables import task_counts_table
@@ -29,6 +30,7 @@ class Metrics:
             "kaohe_api_events_appended", "Events this API process appended to the log", registry=self.registry
         )
         self.registry.register(DatabaseCollector(engine))
+        self.registry.register(ServeCollector())
 
     def appended(self, events: int) -> None:
         self.commands.inc()
@@ -83,6 +85,23 @@ class DatabaseCollector(Collector):
         for task, outcome, count in counts:
             tasks.add_metric([task, outcome], count)
         return [log_events, position, lag, tasks]
+
+
+class ServeCollector(Collector):
+    """Under `kaohe serve`: how often the supervisor restarted each child (read from its state file)."""
+
+    def collect(self) -> Iterator[Metric]:
+        counts = restart_counts()
+        if not counts:
+            return
+        restarts = CounterMetricFamily(
+            "kaohe_serve_child_restarts",
+            "Times `kaohe serve` restarted a child process that died",
+            labels=["child"],
+        )
+        for child, count in sorted(counts.items()):
+            restarts.add_metric([child], count)
+        yield restarts
 
 
 def count_task(engine: Engine, task: str, outcome: str) -> None:

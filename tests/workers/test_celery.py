@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from services.infra.broker import TASK_NAMES, celery_config
+from services.infra.broker import TASK_NAMES, broker_path, celery_config
 from services.infra.settings import Settings
 from workers.celery_app import app, create_celery
 from workers.policy import POLICY, TRANSIENT, kaohe_task
@@ -56,12 +56,11 @@ def test_configuration_json_only_late_acks_one_at_a_time(tmp_path: Path) -> None
 
 
 def test_embedded_broker_lives_in_the_data_folder(tmp_path: Path) -> None:
-    options = celery_config(Settings(data_dir=tmp_path, database_url="sqlite://"))["broker_transport_options"]
-    broker = tmp_path / "broker"
-    assert options["data_folder_in"] == options["data_folder_out"] == str(broker / "queue")
-    assert options["processed_folder"] == str(broker / "processed")
-    assert options["control_folder"] == str(broker / "control"), "not ./control in whatever directory we run"
-    assert all(Path(options[k]).is_dir() for k in ("data_folder_in", "processed_folder", "control_folder"))
+    config = celery_config(Settings(data_dir=tmp_path, database_url="sqlite://"))
+    file = broker_path(Settings(data_dir=tmp_path, database_url="sqlite://"))
+    assert file.parent == tmp_path and file.name != "kaohe.sqlite3", "its own file, beside the event store's"
+    assert config["broker_url"] == f"kaohe-sqlite+sqlite:///{file}"
+    assert config["worker_enable_remote_control"] is False
 
 
 def test_a_redis_broker_gets_a_visibility_timeout_and_short_connects(tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from services.api.client import request_for
 from services.demo import scenario
+from services.infra.broker import broker_path
+from services.infra.settings import Settings
 from tests.workers.procs import (
     KAOHE,
     alive,
@@ -56,7 +58,8 @@ def test_serve_runs_everything_catches_up_and_stops_cleanly(tmp_path: Path) -> N
         code = serve.wait(timeout=30)
     assert code == 0, (tmp_path / "serve.log").read_text()[-3000:]
     assert not [pid for pid in children if alive(pid)], "a child of kaohe serve outlived it"
-    assert (tmp_path / "broker" / "control").is_dir(), "the control folder lives in the data folder"
+    broker = broker_path(Settings(data_dir=tmp_path, database_url="sqlite://"))
+    assert broker.parent == tmp_path and broker.is_file(), "the embedded broker lives in the data folder"
     worker_lines = [line for line in (tmp_path / "serve.log").read_text().splitlines() if '"task_id"' in line]
     assert any('"request_id": "req-serve-1"' in line for line in worker_lines), (
         "request_id reached the worker"
