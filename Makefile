@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint unit setup system-deps bench clean
 
-# The service on embedded defaults (SQLite and a filesystem broker in ./data): API, worker and beat.
+# The service on embedded defaults (SQLite and a SQLite broker file in ./data): API, worker and beat.
 run: $(STAMP) system-deps
 	$(BIN)/kaohe serve $(RUN_ARGS)
 

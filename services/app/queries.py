@@ -231,9 +231,7 @@ class Queries:
         if as_of.position is not None:
             return self._score_table_from_log(user, campaign_id, as_of, group, unit), None
         if wait_for is not None:
-            target = min(wait_for, self.head())
-            for name in ("scores", "overview"):
-                self.reader.wait(name, target)
+            self.reader.wait_all(("scores", "overview"), min(wait_for, self.head()))
         # One round trip decides: the head, both read models' positions and the campaign's version. A table
         # already built for that version and those generations is served from memory.
         with self._reader.connect() as conn:
@@ -269,6 +267,7 @@ class Queries:
             from_rows,
             lambda: self._score_table_from_log(user, campaign_id, NOW, None, None),
             wait_for,
+            waited=True,
         )
         for key, whole in built:
             self._remember(key, whole)

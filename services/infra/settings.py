@@ -33,7 +33,7 @@ class Settings:
 
     @property
     def broker_dir(self) -> Path:
-        """Where the embedded (filesystem) broker keeps its messages when no KAOHE_BROKER_URL is set."""
+        """Unused since the embedded broker is a SQLite file (services/infra/broker.py: broker_path)."""
         return self.data_dir / "broker"
 
     @classmethod

@@ -66,16 +66,16 @@ class ProjectionReader:
         query: Callable[[Connection, dict[str, int]], T],
         from_log: Callable[[], T],
         wait_for: int | None = None,
+        *,
+        waited: bool = False,
     ) -> tuple[T, Freshness]:
         """Answer from these projections when every one holds the target position, else from the log.
 
         The head, the checkpoints and the rows are read in one snapshot, so a generation switch or a
-        concurrent catch-up cannot split them.
+        concurrent catch-up cannot split them. ``waited``: the caller already waited for ``wait_for``.
         """
-        if wait_for is not None:
-            target = min(wait_for, self.store.head().position)
-            for name in names:
-                self.wait(name, target)
+        if wait_for is not None and not waited:
+            self.wait_all(names, min(wait_for, self.store.head().position))
         with self._snapshot() as conn:
             head = _head(conn)
             target = head if wait_for is None else min(wait_for, head)
@@ -93,8 +93,14 @@ class ProjectionReader:
         return current.position if current is not None else -1
 
     def wait(self, name: str, target: int) -> bool:
+        return self.wait_all((name,), target)
+
+    def wait_all(self, names: tuple[str, ...], target: int) -> bool:
+        """Wait (at most ``max_wait`` in all) until every one of these projections holds ``target``."""
+        if target <= 0:
+            return True  # position 0 is the empty log: every projection holds it
         deadline = time.monotonic() + self.max_wait
-        while self.position(name) < target:
+        while any(self.position(name) < target for name in names):
             if time.monotonic() >= deadline:
                 return False
             time.sleep(POLL_SECONDS)
