@@ -31,11 +31,6 @@ class Settings:
     token_cache_seconds: float = 5.0
     """How long the API trusts a bearer token it checked (a revocation elsewhere takes effect within it)."""
 
-    @property
-    def broker_dir(self) -> Path:
-        """Unused since the embedded broker is a SQLite file (services/infra/broker.py: broker_path)."""
-        return self.data_dir / "broker"
-
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
