@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -25,6 +29,22 @@ def missing_service(message: str) -> None:
     if services_required():
         pytest.fail(f"{message} (required in CI)", pytrace=False)
     pytest.skip(message)
+
+
+@contextmanager
+def machine_lock(name: str) -> Iterator[None]:
+    """Hold a machine-wide lock on a fixed shared resource (a Redis DB number, a fixed port).
+
+    Two test runs on one machine (a CI clone and a working copy) then take turns on it instead of flushing
+    each other's queues.
+    """
+    path = Path(tempfile.gettempdir()) / f"kaohe-test-{name}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _admin_engine() -> Engine:

@@ -17,7 +17,7 @@ import pytest
 import redis
 
 from services.demo import scenario
-from tests.conftest import missing_service
+from tests.conftest import machine_lock, missing_service
 from tests.reports.conftest import seed_tables
 from tests.workers.procs import KAOHE, base_env, eventually, free_port, kaohe, ready, start, stop, token_for
 
@@ -118,12 +118,13 @@ def test_demo_says_when_the_server_is_unreachable(tmp_path: Path) -> None:
 def redis_url() -> Iterator[str]:
     url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
+    with machine_lock(f"redis-db-{REDIS_DB}"):
+        try:
+            client.flushdb()
+        except redis.RedisError as exc:
+            missing_service(f"Redis is not reachable at 127.0.0.1:6379: {exc.__class__.__name__}")
+        yield url
         client.flushdb()
-    except redis.RedisError as exc:
-        missing_service(f"Redis is not reachable at 127.0.0.1:6379: {exc.__class__.__name__}")
-    yield url
-    client.flushdb()
 
 
 @pytest.mark.postgres

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from services.infra.db import make_engine
 from services.projections.tables import task_counts_table
-from tests.conftest import missing_service
+from tests.conftest import machine_lock, missing_service
 from tests.workers.procs import base_env, eventually, free_port, start, stop
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -28,12 +28,13 @@ REDIS_DB = 13
 def redis_url() -> Iterator[str]:
     url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
+    with machine_lock(f"redis-db-{REDIS_DB}"):
+        try:
+            client.flushdb()
+        except redis.RedisError as exc:
+            missing_service(f"Redis is not reachable at 127.0.0.1:6379: {exc.__class__.__name__}")
+        yield url
         client.flushdb()
-    except redis.RedisError as exc:
-        missing_service(f"Redis is not reachable at 127.0.0.1:6379: {exc.__class__.__name__}")
-    yield url
-    client.flushdb()
 
 
 class Compose:

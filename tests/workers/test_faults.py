@@ -23,7 +23,7 @@ from services.infra.settings import Settings
 from services.projections import checkpoints
 from services.projections.registry import PROJECTIONS
 from services.projections.runner import Runner
-from tests.conftest import missing_service
+from tests.conftest import machine_lock, missing_service
 from tests.workers.conftest import rows_of
 from tests.workers.procs import KAOHE, base_env, eventually, free_port, kaohe, start, stop, token_for
 from tests.workers.seed import REPORTING, draft_letter, run_campaign
@@ -37,12 +37,13 @@ SHARED_REDIS_DB = 12
 def shared_redis() -> Iterator[str]:
     url = f"redis://127.0.0.1:6379/{SHARED_REDIS_DB}"
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
+    with machine_lock(f"redis-db-{SHARED_REDIS_DB}"):
+        try:
+            client.flushdb()
+        except redis.RedisError as exc:
+            missing_service(f"Redis is not reachable at 127.0.0.1:6379: {exc.__class__.__name__}")
+        yield url
         client.flushdb()
-    except redis.RedisError as exc:
-        missing_service(f"Redis is not reachable at 127.0.0.1:6379: {exc.__class__.__name__}")
-    yield url
-    client.flushdb()
 
 
 @pytest.fixture
@@ -145,10 +146,11 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     binary = shutil.which("redis-server")
     if binary is None:
         missing_service("redis-server is not installed")
-    server = PrivateRedis(binary, tmp_path)
-    server.start()
-    yield server
-    server.stop()
+    with machine_lock(f"redis-port-{PRIVATE_REDIS_PORT}"):
+        server = PrivateRedis(binary, tmp_path)
+        server.start()
+        yield server
+        server.stop()
 
 
 def test_commands_succeed_while_redis_is_down_and_nothing_is_lost_or_doubled(
