@@ -28,8 +28,8 @@ GOALS = {"seed_render_seconds": 1.0, "units5000_render_seconds": 20.0, "peak_mem
 
 def child(scenario: str, units: int, repeats: int) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
+    from services.demo.seed_letter import large_model, seed_model
     from workers.reports import docx_bytes, pdf_bytes, render_all, xlsx_bytes
-    from workers.reports.sample import large_model, seed_model
 
     model = seed_model() if scenario == "seed" else large_model(units)
     runs, sizes, first_peak = [], {}, 0.0

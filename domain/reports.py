@@ -167,6 +167,7 @@ class ReportState:
     sizes: Mapping[str, int] = field(default_factory=dict)
     attempts: int = 0  # the highest failed attempt recorded
     last_failure: str = ""
+    requested_at: datetime | None = None
     version: int = 0
 
 
@@ -282,6 +283,7 @@ def evolve(state: ReportState, event: Event) -> ReportState:
             mode=event.mode,
             formats=event.formats,
             status=ReportStatus.REQUESTED,
+            requested_at=event.at,
             version=version,
         )
     if isinstance(event, ReportRendered):

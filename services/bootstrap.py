@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 
+from domain.approval.state import DocumentState
+from domain.campaign.state import CampaignState
 from domain.reports import ReportRequested
 from domain.shared.events import event_types
 from services.app.commands import CommandResult, CommandRunner, RequestInfo
@@ -23,6 +25,7 @@ from services.infra.artifacts import ArtifactStore
 from services.infra.db import make_engine
 from services.infra.dispatch import BackgroundWaker, NoWaker, Waker, install_signals, producer
 from services.infra.settings import Settings
+from services.letters.check import TemplateCheck
 from services.projections.freshness import ProjectionReader
 from services.projections.registry import PROJECTIONS
 
@@ -96,10 +99,17 @@ def build(settings: Settings | None = None, waker: Waker | None = None) -> Conta
     reader = ProjectionReader(engine, store, settings.read_wait_seconds)
     identity = Identity(engine, store)
     queries = Queries(runner, reader, ArtifactStore(settings.data_dir / "artifacts"), identity)
-    core = Core(runner, queries)
+    core = Core(runner, queries, TemplateCheck(_seed_letter))
     container = Container(settings, engine, store, identity, runner, core, waker or NoWaker())
     runner.after_append = container.after_commit
     return container
+
+
+def _seed_letter() -> tuple[CampaignState, DocumentState]:
+    """The record a campaign's own template is tried on before it is recorded: the seed's letter."""
+    from services.demo.seed_letter import seed_document, seed_record
+
+    return seed_record()[0], seed_document()
 
 
 def celery_waker(settings: Settings) -> Waker:

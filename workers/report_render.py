@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from celery.exceptions import SoftTimeLimitExceeded
+
 from domain import reports
 from services.app.commands import Actor, CommandRunner, RequestInfo
-from services.app.reports import REPORT, set_progress
+from services.app.reports import MAX_ATTEMPTS, REPORT, set_progress, start_attempt
 from services.app.usecases import CAMPAIGN, DOCUMENT
 from services.eventstore.errors import ConcurrencyError
 from services.infra.artifacts import ArtifactStore
 from services.infra.logs import get_logger
+from services.letters.build import build_model
+from services.letters.model import ReportModelError
 from workers.policy import TRANSIENT
-from workers.reports.build import build_model
-from workers.reports.model import ReportModelError
 from workers.reports.render import render_all
 
 log = get_logger("kaohe.reports.render")
@@ -22,7 +24,9 @@ CST = timezone(timedelta(hours=8))
 RETRIED: tuple[type[Exception], ...] = (*TRANSIENT, OSError)
 
 
-def render_report(runner: CommandRunner, store: ArtifactStore, report_id: str) -> str:
+def render_report(
+    runner: CommandRunner, store: ArtifactStore, report_id: str, limit_seconds: float | None = None
+) -> str:
     """Idempotent: a rendered report is left alone; a crash mid-way leaves no file half-written
     (artifacts are written whole, by content) and the next delivery renders again, byte for byte."""
     state, _ = runner.load(REPORT, REPORT.stream_id(report_id))
@@ -34,21 +38,24 @@ def render_report(runner: CommandRunner, store: ArtifactStore, report_id: str) -
     if state.status in (reports.ReportStatus.CANCELLED, reports.ReportStatus.FAILED):
         return str(state.status.value)  # a failure is rendered again only when someone asks anew
     engine = runner.store.engine
-    set_progress(engine, report_id, "rendering", 1)
+    started = start_attempt(engine, report_id)
+    if started > MAX_ATTEMPTS:  # the earlier ones never ended: their worker was killed or timed out
+        log.error("report_render_abandoned", report_id=report_id, attempts=started - 1)
+        return _fail(
+            runner, state, f"生成中断{started - 1}次（处理进程退出或超时），已停止；请检查模板后重新申请"
+        )
     try:
         artifacts = _render(runner, store, state, engine)
+    except SoftTimeLimitExceeded:
+        log.error("report_render_timed_out", report_id=report_id, attempt=started)
+        return _fail(runner, state, _timed_out(limit_seconds))
     except RETRIED:
         raise  # the database or the disk, not the report: retried (task policy), or sent again by the sweep
     except Exception as exc:  # anything else ends the report, with a reason an official can read
         why = str(exc) if isinstance(exc, ReportModelError) else f"生成失败：{type(exc).__name__}: {exc}"
         if not isinstance(exc, ReportModelError):
             log.exception("report_render_failed", report_id=report_id)
-        set_progress(engine, report_id, "failed", 0, why)
-        failed = reports.RecordReportFailed(
-            at=_now(), actor=WORKER.user_id, reason=why, attempt=state.attempts + 1
-        )
-        _record(runner, report_id, failed)
-        return "failed"
+        return _fail(runner, state, why)
     sizes = {fmt: size for fmt, (_, size) in artifacts.items()}
     hashes = {fmt: digest for fmt, (digest, _) in artifacts.items()}
     command = reports.RecordReportRendered(
@@ -57,6 +64,20 @@ def render_report(runner: CommandRunner, store: ArtifactStore, report_id: str) -
     _record(runner, report_id, command)
     set_progress(engine, report_id, "done", 100)
     return "rendered"
+
+
+def _timed_out(seconds: float | None) -> str:
+    limit = f"{seconds:.0f}秒" if seconds else "规定时间"
+    return f"生成超过时限（{limit}），已停止；请检查模板或联系管理员"
+
+
+def _fail(runner: CommandRunner, state: reports.ReportState, why: str) -> str:
+    set_progress(runner.store.engine, state.report_id, "failed", 0, why)
+    failed = reports.RecordReportFailed(
+        at=_now(), actor=WORKER.user_id, reason=why, attempt=state.attempts + 1
+    )
+    _record(runner, state.report_id, failed)
+    return "failed"
 
 
 def _render(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from services.app.commands import CommandRunner
-from services.app.reports import pending_reports
+from services.app.reports import pending_reports, set_progress
 from services.infra.artifacts import ArtifactStore
-from services.infra.broker import CATCH_UP, REBUILD, RENDER, SWEEP
+from services.infra.broker import CATCH_UP, REBUILD, RENDER, RENDER_GRACE_SECONDS, SWEEP
 from services.infra.dispatch import send_catch_up
 from services.infra.logs import get_logger
 from services.projections.registry import PROJECTIONS
@@ -32,7 +34,12 @@ def sweep() -> None:
     """The safety net: housekeeping, then a catch-up for every projection, whatever messages were lost."""
     names = runtime().runner.sweep()
     send_catch_up(app, names)
-    for report_id in pending_reports(CommandRunner(runtime().container.store)):
+    # A report waiting its turn or rendering now moves its progress; only one quiet for longer than a
+    # rendering may take (its message was lost, or its worker died) is sent again.
+    quiet = timedelta(seconds=runtime().container.settings.render_seconds + RENDER_GRACE_SECONDS + 30)
+    engine = runtime().container.engine
+    for report_id in pending_reports(CommandRunner(runtime().container.store), quiet_for=quiet):
+        set_progress(engine, report_id, "queued", 0)  # the quiet window starts again: one resend each
         app.send_task(RENDER, kwargs={"report_id": report_id})
 
 
@@ -49,4 +56,5 @@ def render(report_id: str) -> str:
     """Render a requested report (DOCX, PDF, XLSX) from the log as of its position."""
     container = runtime().container
     store = ArtifactStore(container.settings.data_dir / "artifacts")
-    return render_report(CommandRunner(container.store), store, report_id)
+    limit = container.settings.render_seconds
+    return render_report(CommandRunner(container.store), store, report_id, limit)

@@ -65,7 +65,7 @@ class SystemController(Controller):
         if broker_check is not None:
             ok, broker = broker_check()
             if not ok:
-                return problem(503, f"broker not reachable: {broker}", "not_ready")
+                return problem(503, f"not ready: {broker}", "not_ready")
         return Readiness(status="ready", database="ok", broker=broker, log_position=position)
 
     @get(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 
 from domain import reports
+from domain.campaign.templates import SetReportTemplate
 from domain.shared.calendar import WorkCalendar
 from domain.shared.errors import NotFound
 from services.app import access
@@ -64,6 +65,10 @@ class Call:
     """An ETag as sent (``"3"``, ``W/"3"``) or a bare version."""
 
 
+TemplateCheck = Callable[[str, str], str | None]
+"""(report type, template) → None, or why the template cannot be used (services/letters/check.py)."""
+
+
 class Core:
     """The acts (``execute``, ``request_report``) and the queries (``queries``) every adapter calls.
 
@@ -71,9 +76,13 @@ class Core:
     to validate its fields.
     """
 
-    def __init__(self, runner: CommandRunner, queries: Queries) -> None:
+    def __init__(
+        self, runner: CommandRunner, queries: Queries, template_check: TemplateCheck | None = None
+    ) -> None:
         self.runner = runner
         self.queries = queries
+        self.template_check = template_check
+        """Tries a campaign's own report template before it is recorded (None: not tried)."""
 
     @property
     def use_cases(self) -> UseCases:
@@ -130,6 +139,10 @@ class Core:
         if "role" in names:
             fields["role"] = user.role.value
         command = act.command(**fields)
+        if isinstance(command, SetReportTemplate) and self.template_check is not None:
+            refused = self.template_check(command.report_type, command.template)
+            if refused:
+                raise InvalidInput.field("text", refused)
         if act.key_of is not None:
             stream_key = act.key_of(command)
         info = RequestInfo(

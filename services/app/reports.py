@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Column, DateTime, Engine, Integer, String, Text, select
@@ -23,6 +23,8 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
 }
 log = get_logger("kaohe.reports")
+MAX_ATTEMPTS = 3
+"""Renderings of one report that may start; the next delivery records a failure instead."""
 
 
 class ReportProgressRow(SQLModel, table=True):
@@ -35,6 +37,9 @@ class ReportProgressRow(SQLModel, table=True):
     percent: int = Field(sa_column=Column(Integer, nullable=False))
     reason: str = Field(sa_column=Column(Text, nullable=False, default=""))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    attempts: int = Field(sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
+    """Renderings started. One that never ended (its worker was killed) still counts, so a report whose
+    rendering keeps killing its worker is stopped after ``MAX_ATTEMPTS`` instead of looping."""
 
 
 progress_table = ReportProgressRow.__table__  # type: ignore[attr-defined]
@@ -77,18 +82,55 @@ def set_progress(engine: Engine, report_id: str, status: str, percent: int, reas
             progress_table.update().where(progress_table.c.report_id == report_id).values(**values)
         ).rowcount
         if not updated:
-            conn.execute(progress_table.insert().values(**values))
+            conn.execute(progress_table.insert().values(**values, attempts=0))
 
 
-def pending_reports(runner: CommandRunner) -> list[str]:
+def start_attempt(engine: Engine, report_id: str) -> int:
+    """Count a rendering as started (status "rendering", 1%) and return how many have started so far."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        row = conn.execute(
+            progress_table.update()
+            .where(progress_table.c.report_id == report_id)
+            .values(status="rendering", percent=1, reason="", updated_at=now,
+                    attempts=progress_table.c.attempts + 1)
+            .returning(progress_table.c.attempts)
+        ).one_or_none()  # fmt: skip
+        if row is not None:
+            return int(row[0])
+        conn.execute(
+            progress_table.insert().values(
+                report_id=report_id, status="rendering", percent=1, reason="", updated_at=now, attempts=1
+            )
+        )
+    return 1
+
+
+def pending_reports(runner: CommandRunner, quiet_for: timedelta | None = None) -> list[str]:
     """Reports requested and not yet ended (rendered, failed or cancelled): what the sweep sends again.
+
+    With ``quiet_for``, only those whose progress has not moved for that long (or that have no progress
+    at all): a report waiting its turn in the queue, or rendering now, is not sent a second time.
 
     A failed rendering is not sent again: it failed for a reason recorded in the log, and only an official
     asking anew (a new request) renders it again.
     """
+    moved: dict[str, datetime] = {}
+    if quiet_for is not None:
+        with reader(runner.store.engine).connect() as conn:
+            rows = conn.execute(select(progress_table.c.report_id, progress_table.c.updated_at)).all()
+        moved = {r.report_id: _aware(r.updated_at) for r in rows}
+    cutoff = datetime.now(UTC) - (quiet_for or timedelta(0))
     pending = []
     for stream_id in stream_ids(runner, "report-"):
         state, _ = runner.load(REPORT, stream_id)
-        if state.status is reports.ReportStatus.REQUESTED:
+        if state.status is not reports.ReportStatus.REQUESTED:
+            continue
+        last = moved.get(state.report_id, _aware(state.requested_at) if state.requested_at else None)
+        if quiet_for is None or last is None or last <= cutoff:
             pending.append(state.report_id)
     return pending
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC back

@@ -10,21 +10,27 @@ from sqlalchemy.exc import OperationalError
 
 from services.bootstrap import build
 from services.cli.common import fail, load_settings
+from services.infra.broker import QUEUES
 from services.infra.migrate import migrate
 from services.infra.settings import Settings
 from services.infra.supervise import Supervisor
 
 CELERY_APP = "workers.celery_app"  # by name: services never imports workers
 POOLS = ("threads", "prefork", "solo")
+MAX_TASKS_PER_CHILD = 50
+"""A prefork pool process is replaced after this many tasks (whatever a render left behind goes with it)."""
 SERVE_STATE_FILE = "serve-state.json"  # the supervisor's children, for the API's /metrics and /ready
 
 
-def worker_argv(pool: str, concurrency: int, level: str) -> list[str]:
-    return [
-        sys.executable, "-m", "celery", "-A", CELERY_APP, "worker", "--queues", "kaohe", "--pool", pool,
-        "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--loglevel", level,
-        "--hostname", "kaohe@%h",
+def worker_argv(pool: str, concurrency: int, level: str, queues: str = "all") -> list[str]:
+    argv = [
+        sys.executable, "-m", "celery", "-A", CELERY_APP, "worker", "--queues", ",".join(QUEUES[queues]),
+        "--pool", pool, "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+        "--loglevel", level, "--hostname", f"kaohe-{queues}@%h",
     ]  # fmt: skip
+    if pool == "prefork":
+        argv += ["--max-tasks-per-child", str(MAX_TASKS_PER_CHILD)]
+    return argv
 
 
 def beat_argv(settings: Settings, level: str) -> list[str]:
@@ -59,6 +65,9 @@ def _migrate(settings: Settings) -> None:
 def serve(host: str, port: int) -> None:
     """API, worker and beat together (embedded defaults: SQLite and a SQLite broker file in ./data).
 
+    Renders run in their own worker (prefork, one at a time, stopped at KAOHE_RENDER_SECONDS), so a
+    report never waits behind the read models, nor holds them back.
+
     Migrates first. A process that dies is started again (1 s, doubling up to 30 s); one that dies again
     after 5 restarts within 60 s stops everything (exit 1). Ctrl-C or SIGTERM stops all three; none is
     left behind.
@@ -71,7 +80,8 @@ def serve(host: str, port: int) -> None:
     supervisor = Supervisor(
         {
             "api": [*me, "api", "--host", host, "--port", str(port)],
-            "worker": [*me, "worker"],
+            "worker": [*me, "worker", "--queues", "projections"],
+            "renderer": [*me, "worker", "--queues", "reports", "--pool", "prefork", "--concurrency", "1"],
             "beat": [*me, "beat"],
         },
         env=os.environ,
@@ -104,13 +114,22 @@ def api(host: str, port: int) -> None:
 @click.command()
 @click.option("--pool", default="threads", show_default=True, type=click.Choice(POOLS))
 @click.option("--concurrency", default=2, show_default=True, type=int)
-def worker(pool: str, concurrency: int) -> None:
-    """A Celery worker: projections catch up, the sweep, rebuilds.
+@click.option(
+    "--queues",
+    default="all",
+    show_default=True,
+    type=click.Choice(list(QUEUES)),
+    help="projections: catch-ups, the sweep, rebuilds; reports: renders (prefork enforces the time limit)",
+)
+def worker(pool: str, concurrency: int, queues: str) -> None:
+    """A Celery worker: projections catch up, the sweep, rebuilds, and report renders.
 
-    Example: KAOHE_BROKER_URL=redis://redis:6379/0 kaohe worker --concurrency 4
+    Example: KAOHE_BROKER_URL=redis://redis:6379/0 kaohe worker --queues reports --pool prefork
     """
     settings = load_settings()
-    argv = worker_argv(pool, concurrency, settings.log_level)
+    if concurrency < 1:
+        fail("--concurrency must be at least 1")
+    argv = worker_argv(pool, concurrency, settings.log_level, queues)
     os.execv(argv[0], argv)
 
 

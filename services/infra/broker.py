@@ -34,6 +34,12 @@ from services.infra.settings import Settings
 from services.infra.supervise import worker_trouble
 
 QUEUE = "kaohe"
+"""Projection catch-ups, the sweep and rebuilds."""
+REPORTS_QUEUE = "kaohe-reports"
+"""Report renders only."""
+QUEUES = {"all": (QUEUE, REPORTS_QUEUE), "projections": (QUEUE,), "reports": (REPORTS_QUEUE,)}
+"""What a worker consumes (`kaohe worker --queues`)."""
+RENDER_GRACE_SECONDS = 30.0
 CATCH_UP = "kaohe.projections.catch_up"
 SWEEP = "kaohe.projections.sweep"
 REBUILD = "kaohe.projections.rebuild"
@@ -87,6 +93,15 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "accept_content": ["json"],
         "task_ignore_result": True,
         "task_default_queue": QUEUE,
+        # Renders have their own queue (and, under `kaohe serve`, their own worker), so a report never
+        # waits behind projection catch-ups, and a slow one never holds the read models back.
+        "task_routes": {RENDER: {"queue": REPORTS_QUEUE}},
+        "task_annotations": {
+            RENDER: {
+                "soft_time_limit": settings.render_seconds,
+                "time_limit": settings.render_seconds + RENDER_GRACE_SECONDS,
+            }
+        },
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
@@ -104,9 +119,11 @@ def check_broker(settings: Settings) -> tuple[bool, str]:
     worker that died, messages still queue but nothing consumes them, so this answers not ready.
     """
     ok, detail = _check_embedded(settings) if settings.broker_url is None else _check_url(settings.broker_url)
+    if not ok:
+        return False, f"broker not reachable ({detail})"
     trouble = worker_trouble()
-    if ok and trouble:
-        return False, f"{detail}; {trouble}"
+    if trouble:
+        return False, f"broker {detail}; {trouble}"
     return ok, detail
 
 

@@ -30,6 +30,9 @@ class Settings:
     rebuild_batch: int = 5000
     token_cache_seconds: float = 5.0
     """How long the API trusts a bearer token it checked (a revocation elsewhere takes effect within it)."""
+    render_seconds: float = 120.0
+    """The longest one report may render. Then it is stopped and recorded as failed (a report worker with
+    the prefork pool also kills the pool process ``RENDER_GRACE_SECONDS`` later if it does not stop)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +55,7 @@ class Settings:
             projection_batch=_batch(env, "KAOHE_PROJECTION_BATCH", 500),
             rebuild_batch=_batch(env, "KAOHE_REBUILD_BATCH", 5000),
             token_cache_seconds=_cache_seconds(env.get("KAOHE_TOKEN_CACHE_SECONDS", "")),
+            render_seconds=_seconds(env, "KAOHE_RENDER_SECONDS", 120.0),
         )
 
     @property

@@ -4,7 +4,8 @@ A child that exits (whatever its code) is started again after a backoff: 1 s, do
 soon after a start, at most 30 s; a child that ran for a minute starts again from 1 s. A child that keeps
 dying, ``give_up_restarts`` restarts within ``give_up_window`` seconds and dead again, makes the supervisor
 stop everything and exit 1: a crash loop is a fault to fix, not to hide. Ctrl-C or SIGTERM stops every
-child (SIGTERM to its group, SIGKILL after the grace period) and exits 0.
+child (SIGTERM to its group, SIGKILL after the grace period) and exits 0. A supervisor that is killed
+outright takes its children with it: each is told (SIGTERM) by the kernel when its parent dies (Linux).
 
 The supervisor keeps its children's state in a small JSON file (written whole: a temporary file, then a
 rename) and tells the children where it is (``KAOHE_SERVE_STATE``), so the API child can say in /metrics
@@ -14,13 +15,15 @@ how often each child was restarted and in /ready whether the worker is running.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -95,8 +98,17 @@ class Supervisor:
         return env
 
     def _spawn(self, child: Child) -> None:
-        # A new session: the child and anything it forks form a group we can signal as one.
-        child.process = subprocess.Popen(child.argv, env=self._child_env(), start_new_session=True)
+        # A new session: the child and anything it forks form a group we can signal as one. If the
+        # supervisor itself is killed (SIGKILL leaves it no time to stop anyone), the kernel sends each
+        # child SIGTERM, so none is left running without it.
+        # (The supervisor runs no threads of its own; the hook takes no Python lock.)
+        arm = _die_with(os.getpid())
+        child.process = subprocess.Popen(
+            child.argv,
+            env=self._child_env(),
+            start_new_session=True,
+            preexec_fn=arm,  # noqa: PLW1509
+        )
         child.started = time.monotonic()
         child.restart_at = None
         log.info("process_started", child=child.name, pid=child.process.pid, restarts=child.restarts)
@@ -224,6 +236,23 @@ def write_whole(path: Path, content: str) -> None:
 # ---- what the children read ------------------------------------------------------------------------------
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> Callable[[], None] | None:
+    """Runs in the child between fork and exec (Linux): SIGTERM when the parent dies; survives exec."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def arm() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the line above: do as the kernel would
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arm
+
+
 def read_state(environ: Mapping[str, str] | None = None) -> dict[str, Any] | None:
     """The supervisor's state when this process runs under `kaohe serve` and the supervisor is alive."""
     path = (os.environ if environ is None else environ).get(STATE_ENV)
@@ -245,15 +274,24 @@ def restart_counts(environ: Mapping[str, str] | None = None) -> dict[str, int]:
     return {name: int(child.get("restarts", 0)) for name, child in state["children"].items()}
 
 
+WORKERS = {"worker": "no worker", "renderer": "no report worker"}
+"""The children of `kaohe serve` that consume messages, and what their absence means."""
+
+
 def worker_trouble(environ: Mapping[str, str] | None = None) -> str | None:
-    """Why no worker consumes messages right now, if the supervisor knows (None: running, or not known)."""
+    """Why messages are not consumed right now, if the supervisor knows (None: running, or not known)."""
     state = read_state(environ)
-    worker = state["children"].get("worker") if state else None
-    if not isinstance(worker, dict) or worker.get("running", True):
-        return None
-    code = worker.get("last_exit")
-    exited = f"no worker: it exited ({_describe(code)})" if isinstance(code, int) else "no worker running"
-    restart_at = worker.get("restart_at")
-    if isinstance(restart_at, int | float):
-        return f"{exited}; restart in {max(0.0, restart_at - time.time()):.1f} s"
-    return exited
+    troubles = []
+    for name, missing in WORKERS.items():
+        child = state["children"].get(name) if state else None
+        if not isinstance(child, dict) or child.get("running", True):
+            continue
+        code = child.get("last_exit")
+        exited = (
+            f"{missing}: it exited ({_describe(code)})" if isinstance(code, int) else f"{missing} running"
+        )
+        restart_at = child.get("restart_at")
+        if isinstance(restart_at, int | float):
+            exited += f"; restart in {max(0.0, restart_at - time.time()):.1f} s"
+        troubles.append(exited)
+    return "; ".join(troubles) or None

@@ -1,18 +1,23 @@
-"""Reports always reach an end: a template that loops, errs, recurses or reaches for internals ends as a
+"""Reports always reach an end. A template that loops, errs, recurses or reaches for internals is refused
+when it is set (tried on the seed's letter within the limits); one recorded before that check ends as a
 recorded failure with a reason in Chinese, within the limit; nothing sends it again; a report can be
-cancelled; and the worker is free for the next report."""
+cancelled; a render that keeps killing its worker is stopped; and the worker is free for the next report."""
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.app.reports import pending_reports
+from domain.campaign.templates import SetReportTemplate
+from services.app.commands import Actor, RequestInfo
+from services.app.reports import MAX_ATTEMPTS, pending_reports, start_attempt
+from services.app.usecases import CAMPAIGN
+from services.letters import sandbox
 from tests.api.conftest import Api
 from tests.api.test_reports_api import render_pending
 from tests.api.test_seed_through_api import run_campaign
-from workers.reports import sandbox
 
 C = "/campaigns/zuofeng-2022"
 BAD_TEMPLATES = {
@@ -38,12 +43,39 @@ def set_template(api: Api, text: str) -> None:
     assert response.status_code == 200, response.text
 
 
+def record_template_unchecked(api: Api, text: str) -> None:
+    """As a template recorded before templates were tried at set time is found in the log."""
+    command = SetReportTemplate(
+        at=datetime.now(UTC), actor="drafter", report_type="assessment_result_letter", template=text,
+        reason="旧版本记录的模板",
+    )  # fmt: skip
+    actor = Actor("drafter", "drafter", "drafter")
+    api.container.runner.execute(CAMPAIGN, "zuofeng-2022", command, actor, RequestInfo())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_every_bad_template_ends_as_a_recorded_failure_within_the_limit(api: Api) -> None:
+def test_every_bad_template_is_refused_when_set_and_the_log_is_unchanged(api: Api) -> None:
     run_campaign(api)
     for name, (text, why) in BAD_TEMPLATES.items():
-        set_template(api, text)
+        head = api.log_head()
+        started = time.monotonic()
+        body = {"report_type": "assessment_result_letter", "text": text, "reason": "试用"}
+        refused = api.post("drafter", f"{C}/report-templates", body)
+        assert refused.status_code == 422, (name, refused.text)
+        problem = refused.json()
+        assert problem["errors"][0]["field"] == "text" and why in problem["errors"][0]["message"], problem
+        assert time.monotonic() - started < sandbox.SECONDS + 8, name
+        assert api.log_head() == head, name
+    set_template(api, "# 总体情况\n\n{{ year }}年度考核由{{ office }}认定。")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_bad_template_recorded_earlier_ends_as_a_recorded_failure_within_the_limit(api: Api) -> None:
+    run_campaign(api)
+    for name, (text, why) in BAD_TEMPLATES.items():
+        record_template_unchecked(api, text)
         report_id = api.post("drafter", f"{C}/reports", {}).json()["report_id"]
         started = time.monotonic()
         assert render_pending(api, report_id) == "failed", name
@@ -78,3 +110,28 @@ def test_a_queued_report_is_cancelled_and_a_rendered_one_is_not(api: Api) -> Non
     again = api.post("drafter", f"/reports/{done}/cancel", {"reason": "晚了"})
     assert again.status_code == 409 and again.json()["code"] == "report_already_rendered"
     assert api.post("drafter", "/reports/no-such/cancel", {"reason": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_render_that_keeps_killing_its_worker_is_stopped_and_recorded(api: Api) -> None:
+    run_campaign(api)
+    report_id = api.post("drafter", f"{C}/reports", {}).json()["report_id"]
+    engine = api.container.engine
+    for _ in range(MAX_ATTEMPTS):  # each started and never ended: the worker died mid-render
+        start_attempt(engine, report_id)
+    assert render_pending(api, report_id) == "failed"
+    view = api.get("auditor", f"/reports/{report_id}").json()
+    assert view["status"] == "failed" and f"生成中断{MAX_ATTEMPTS}次" in view["reason"], view
+    assert report_id not in pending_reports(api.container.runner)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_sweep_resends_only_a_report_quiet_for_longer_than_a_render(api: Api) -> None:
+    run_campaign(api)
+    report_id = api.post("drafter", f"{C}/reports", {}).json()["report_id"]
+    runner = api.container.runner
+    assert report_id in pending_reports(runner), "without a window: every pending report"
+    assert report_id not in pending_reports(runner, quiet_for=timedelta(minutes=3)), "just requested"
+    assert report_id in pending_reports(runner, quiet_for=timedelta(0)), "quiet for long enough"
+    start_attempt(api.container.engine, report_id)
+    assert report_id not in pending_reports(runner, quiet_for=timedelta(minutes=3)), "rendering now"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from services.demo.seed_letter import seed_model
 from workers.reports import Artifact, ReportModel, render_all
-from workers.reports.sample import seed_model
 
 HERE = Path(__file__).parent
 SHARED_SEED = HERE.parents[2] / "shared" / "seed" / "000_9c1a63b8aaf7316a.txt"

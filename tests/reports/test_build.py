@@ -28,9 +28,9 @@ from domain.reports import decide as decide_report
 from domain.reports import fold as fold_report
 from domain.shared.events import Event
 from services.demo import scenario
+from services.letters.build import UNDETERMINED, ReportNotReady, build_model, report_context
 from tests.reports.conftest import require_tool, run, seed_tables
 from workers.reports import Artifact, ReportModel, render_all
-from workers.reports.build import UNDETERMINED, ReportNotReady, build_model, report_context
 
 CST = timezone(timedelta(hours=8))
 DEPUTY = "deputy-director"

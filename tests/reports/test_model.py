@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
+from services.demo.seed_letter import COUNTIES, DEPARTMENTS, seed_model
+from services.letters.body import parse_markup
+from services.letters.text import chinese_numeral, display_width
 from tests.reports.conftest import HERE, SHARED_SEED
 from workers.reports import Heading, Paragraph, ReportModel, ReportModelError, Table, format_date, render_body
-from workers.reports.body import parse_markup
-from workers.reports.sample import COUNTIES, DEPARTMENTS, seed_model
-from workers.reports.text import chinese_numeral, display_width
 
 
 def test_dates_use_arabic_numerals_without_padding() -> None:

@@ -218,3 +218,32 @@ def test_serve_restarts_a_killed_worker_while_the_api_keeps_answering(tmp_path: 
     exited = [json.loads(line) for line in text.splitlines() if '"process_exited"' in line]
     assert [(e["child"], e["code"], e["restarts"]) for e in exited] == [("worker", -9, 0)]
     assert any('"process_started"' in line and '"restarts": 1' in line for line in text.splitlines())
+
+
+SUPERVISE_SLEEPERS = """
+import sys
+from pathlib import Path
+from services.infra.supervise import Supervisor
+sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+Supervisor({"a": sleeper, "b": sleeper}, env={}, state_file=Path(sys.argv[1])).run()
+"""
+
+
+def test_children_do_not_outlive_a_supervisor_that_is_killed(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    supervisor = subprocess.Popen([PY, "-c", SUPERVISE_SLEEPERS, str(state)], cwd=Path(__file__).parents[2])
+    try:
+
+        def pids() -> list[int] | None:
+            children = json.loads(state.read_text())["children"] if state.exists() else {}
+            found = [int(c["pid"]) for c in children.values() if c.get("pid")]
+            return found if len(found) == 2 else None
+
+        children = eventually(pids, 20, "both children")
+        assert all(alive(pid) for pid in children)
+        supervisor.kill()  # SIGKILL: no handler runs, nobody is stopped by the supervisor
+        supervisor.wait(10)
+        eventually(lambda: not any(alive(pid) for pid in children), 10, "the children to end with it")
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()

@@ -1,9 +1,7 @@
 """Document renderer: ReportModel → DOCX (python-docx), PDF (typst), XLSX (openpyxl); no Celery, no DB."""
 
-from workers.reports.body import parse_markup, render_body
-from workers.reports.docx_render import docx_bytes
-from workers.reports.fonts import MissingFontError, resolve_fonts
-from workers.reports.model import (
+from services.letters.body import parse_markup, render_body
+from services.letters.model import (
     Annex,
     BodyBlock,
     Figure,
@@ -14,6 +12,8 @@ from workers.reports.model import (
     Table,
     format_date,
 )
+from workers.reports.docx_render import docx_bytes
+from workers.reports.fonts import MissingFontError, resolve_fonts
 from workers.reports.pdf_render import pdf_bytes
 from workers.reports.render import FORMATS, Artifact, render_all
 from workers.reports.xlsx_render import xlsx_bytes

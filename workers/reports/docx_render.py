@@ -11,6 +11,7 @@ import docx
 from docx.oxml import parse_xml
 from docx.shared import Mm
 
+from services.letters.model import Annex, Heading, ReportModel
 from workers.reports import docx_xml as x
 from workers.reports.layout import (
     LINE_PITCH_PT,
@@ -21,7 +22,6 @@ from workers.reports.layout import (
     column_weights,
     mm_to_twips,
 )
-from workers.reports.model import Annex, Heading, ReportModel
 from workers.reports.ooxml import normalize_zip
 
 W = f"{{{x.W_NS}}}"

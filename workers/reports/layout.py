@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workers.reports.model import Table
-from workers.reports.text import display_width
+from services.letters.model import Table
+from services.letters.text import display_width
 
 PAGE_MM = (210.0, 297.0)
 MARGINS_MM = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}

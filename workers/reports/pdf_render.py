@@ -9,9 +9,9 @@ from typing import Any
 
 import typst
 
+from services.letters.model import Heading, ReportModel
 from workers.reports.fonts import FontSet, resolve_fonts
 from workers.reports.layout import column_weights
-from workers.reports.model import Heading, ReportModel
 
 
 def pdf_bytes(model: ReportModel, fonts: FontSet | None = None) -> bytes:

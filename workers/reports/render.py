@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from services.letters.model import ReportModel
 from workers.reports.docx_render import docx_bytes
 from workers.reports.fonts import resolve_fonts
-from workers.reports.model import ReportModel
 from workers.reports.pdf_render import pdf_bytes
 from workers.reports.xlsx_render import xlsx_bytes
 

@@ -9,9 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from services.letters.model import Annex, ReportModel
 from workers.reports.fonts import OFFICIAL
 from workers.reports.layout import MARGINS_MM, column_widths
-from workers.reports.model import Annex, ReportModel
 from workers.reports.ooxml import normalize_zip
 
 THIN = Side(style="thin", color="000000")

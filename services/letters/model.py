@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from workers.reports.text import display_width
+from services.letters.text import display_width
 
 DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5]+〔\d{4}〕[1-9]\d*号$")
 """发文字号 per GB/T 9704 §7.2: 机关代字〔year〕serial号, no 第, no leading zero."""

@@ -16,10 +16,10 @@ from domain.campaign.queries import ordered_units, scores_table
 from domain.campaign.state import CampaignState
 from domain.campaign.types import Unit, UnitGroup
 from domain.reports import ReportMode
-from workers.reports.body import render_body
-from workers.reports.letter_context import Context, campaign_context
-from workers.reports.model import Annex, Figure, ReportModel, ReportModelError, Table
-from workers.reports.text import display_width
+from services.letters.body import render_body
+from services.letters.letter_context import Context, campaign_context
+from services.letters.model import Annex, Figure, ReportModel, ReportModelError, Table
+from services.letters.text import display_width
 
 UNDETERMINED = "未认定"
 """An annex cell with no explicit result yet (a draft read before the determinations)."""

@@ -18,7 +18,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from workers.reports.model import ReportModelError
+from services.letters.model import ReportModelError
 
 SECONDS = 10.0
 """The longest a template may render (the seed's letter takes a few milliseconds)."""

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from workers.reports.model import BodyBlock, Heading, Paragraph, ReportModelError
-from workers.reports.sandbox import environment, render_untrusted
-from workers.reports.text import heading_number
+from services.letters.model import BodyBlock, Heading, Paragraph, ReportModelError
+from services.letters.sandbox import environment, render_untrusted
+from services.letters.text import heading_number
 
 DEFAULT_TEMPLATES = {"assessment_result_letter": "assessment_result_letter.md.j2"}
-"""Report type → our default body template (workers/reports/templates/)."""
+"""Report type → our default body template (services/letters/templates/)."""
 
 
 def default_template(report_type: str) -> str:
@@ -24,7 +24,9 @@ def default_template(report_type: str) -> str:
         name = DEFAULT_TEMPLATES[report_type]
     except KeyError:
         raise ReportModelError(f"no default body template for report type {report_type!r}") from None
-    return resources.files("workers.reports").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
+    return (
+        resources.files("services.letters").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
+    )
 
 
 def render_body(
@@ -33,7 +35,7 @@ def render_body(
     """Render `template` (a campaign's own) or the report type's default, then parse the markup.
 
     A campaign's own template is text an official typed: it renders in a child process with a time, memory
-    and output limit (workers/reports/sandbox.py). Ours renders here, in the same sandbox rules.
+    and output limit (services/letters/sandbox.py). Ours renders here, in the same sandbox rules.
     """
     if template is not None:
         return parse_markup(render_untrusted(template, context))

@@ -13,8 +13,8 @@ from domain.reports import ReportMode
 from domain.shared.events import Event
 from services.demo import scenario
 from services.demo.scenario import COUNTIES, DEPARTMENTS
-from workers.reports.build import build_model, report_context
-from workers.reports.model import Annex, ReportModel, Table
+from services.letters.build import build_model, report_context
+from services.letters.model import Annex, ReportModel, Table
 
 __all__ = [
     "COUNTIES",
@@ -56,7 +56,7 @@ def seed_document() -> DocumentState:
 
 
 def seed_context() -> dict[str, Any]:
-    """The template context as the record gives it (workers/reports/build.report_context)."""
+    """The template context as the record gives it (services/letters/build.report_context)."""
     return report_context(seed_record()[0], seed_document())
 
 
