@@ -31,12 +31,12 @@ from bench.http_load import LeanClient
 from domain import campaign
 from domain.shared.identity import Role
 from services.api.client import request_for
-from services.demo import scenario
 from services.eventstore.store import EventStore
 from services.identity.accounts import Identity
 from services.infra.db import make_engine
 from services.infra.migrate import migrate
 from services.infra.settings import Settings as KaoheSettings
+from services.seed import scenario
 
 CLIENTS = 16
 SETUP = (

@@ -28,7 +28,7 @@ GOALS = {"seed_render_seconds": 1.0, "units5000_render_seconds": 20.0, "peak_mem
 
 def child(scenario: str, units: int, repeats: int) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from services.demo.seed_letter import large_model, seed_model
+    from services.seed.letter import large_model, seed_model
     from workers.reports import docx_bytes, pdf_bytes, render_all, xlsx_bytes
 
     model = seed_model() if scenario == "seed" else large_model(units)

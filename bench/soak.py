@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import env_int, target_line
 from domain import campaign
 from services.api.client import request_for
-from services.demo import scenario
+from services.seed import scenario
 
 SETUP = (
     campaign.OpenCampaign,

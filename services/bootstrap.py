@@ -107,7 +107,7 @@ def build(settings: Settings | None = None, waker: Waker | None = None) -> Conta
 
 def _seed_letter() -> tuple[CampaignState, DocumentState]:
     """The record a campaign's own template is tried on before it is recorded: the seed's letter."""
-    from services.demo.seed_letter import seed_document, seed_record
+    from services.seed.letter import seed_document, seed_record
 
     return seed_record()[0], seed_document()
 

@@ -17,7 +17,7 @@ from services.app.queries import Queries
 from services.bootstrap import build
 from services.cli.audit_text import pad
 from services.cli.common import fail, load_settings
-from services.demo import report, scenario, steps
+from services.demo import report, steps
 from services.demo.client import Client, DemoError
 from services.demo.server import local_server
 from services.demo.tables import print_tables
@@ -25,6 +25,7 @@ from services.demo.users import DEMO_PASSWORD, OFFICIALS, Official, tokens_from_
 from services.identity.accounts import CLI_READER, Identity
 from services.infra.migrate import migrate
 from services.infra.settings import Settings
+from services.seed import scenario
 
 T = TypeVar("T")
 SERVE_LOG = "demo-serve.log"

@@ -18,9 +18,9 @@ from typing import Any
 from domain import campaign
 from domain.numbering import parse_number
 from services.api.client import route_for
-from services.demo import scenario
 from services.demo.client import Client, DemoError
 from services.demo.users import DEPUTY_DIRECTOR
+from services.seed import scenario
 
 CAMPAIGN_ID = scenario.CAMPAIGN_ID
 DOCUMENT_ID = scenario.DOCUMENT_ID

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.shared.identity import Role
-from services.demo import scenario
 from services.demo.client import Client, DemoError
 from services.identity.accounts import Identity, IdentityError, User
+from services.seed import scenario
 
 TOKEN_DAYS = 1
 

@@ -22,10 +22,10 @@ from litestar.testing import TestClient
 
 from services.asgi import create_app
 from services.bootstrap import build
-from services.demo import scenario
 from services.infra.dispatch import NoWaker
 from services.infra.migrate import migrate
 from services.infra.settings import Settings
+from services.seed import scenario
 from tests.api.conftest import USERS, Api
 from tests.api.test_pages_auth import csrf_of, sign_in
 from tests.api.test_seed_through_api import run_campaign

@@ -9,7 +9,7 @@ import pytest
 
 from domain.shared.identity import Role
 from services.api.command_routes import ROUTES
-from services.demo import scenario
+from services.seed import scenario
 from tests.api.conftest import USERS, Api
 from tests.api.test_seed_through_api import CAMPAIGN_STEPS, run_campaign
 

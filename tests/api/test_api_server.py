@@ -20,8 +20,8 @@ from domain import campaign
 from domain.shared.identity import Role
 from services.api.client import request_for
 from services.bootstrap import build
-from services.demo import scenario
 from services.infra.settings import Settings
+from services.seed import scenario
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 SETUP = (

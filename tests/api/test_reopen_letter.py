@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.demo import scenario
+from services.seed import scenario
 from tests.api.conftest import Api
 from tests.api.test_seed_through_api import _task, run_campaign
 

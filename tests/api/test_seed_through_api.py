@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain import campaign
-from services.demo import scenario
+from services.seed import scenario
 from tests.api.conftest import Api
 
 CAMPAIGN_STEPS = tuple(

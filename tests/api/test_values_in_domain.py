@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from domain import campaign
-from services.demo import scenario
+from services.seed import scenario
 from tests.api.conftest import Api
 from tests.api.test_seed_through_api import ACTORS
 

@@ -14,8 +14,8 @@ from domain import campaign
 from services.app.commands import Actor, RequestInfo
 from services.bootstrap import build
 from services.cli.main import main
-from services.demo import scenario
 from services.infra.settings import Settings
+from services.seed import scenario
 from tests.workers.seed import run_campaign
 
 

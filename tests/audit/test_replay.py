@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from services.demo import scenario
+from services.seed import scenario
 from tests.audit.conftest import Recorded
 
 CAMPAIGN = scenario.CAMPAIGN_ID

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 import redis
 
-from services.demo import scenario
+from services.seed import scenario
 from tests.conftest import machine_lock, missing_service
 from tests.reports.conftest import seed_tables
 from tests.workers.procs import KAOHE, base_env, eventually, free_port, kaohe, ready, start, stop, token_for

@@ -6,7 +6,7 @@ import re
 import time
 from typing import Any
 
-from services.demo import scenario
+from services.seed import scenario
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, Server
 
 CAMPAIGN = f"/ui/campaigns/{scenario.CAMPAIGN_ID}"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services.demo.seed_letter import seed_model
+from services.seed.letter import seed_model
 from workers.reports import Artifact, ReportModel, render_all
 
 HERE = Path(__file__).parent

@@ -27,8 +27,8 @@ from domain.reports import RecordReportRendered, ReportMode, ReportRendered, Req
 from domain.reports import decide as decide_report
 from domain.reports import fold as fold_report
 from domain.shared.events import Event
-from services.demo import scenario
 from services.letters.build import UNDETERMINED, ReportNotReady, build_model, report_context
+from services.seed import scenario
 from tests.reports.conftest import require_tool, run, seed_tables
 from workers.reports import Artifact, ReportModel, render_all
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from services.demo.seed_letter import COUNTIES, DEPARTMENTS, seed_model
 from services.letters.body import parse_markup
 from services.letters.text import chinese_numeral, display_width
+from services.seed.letter import COUNTIES, DEPARTMENTS, seed_model
 from tests.reports.conftest import HERE, SHARED_SEED
 from workers.reports import Heading, Paragraph, ReportModel, ReportModelError, Table, format_date, render_body
 

@@ -15,7 +15,7 @@ from workers.reports.render import file_stem
 HASHES = """
 import json
 from workers.reports import render_all
-from services.demo.seed_letter import seed_model
+from services.seed.letter import seed_model
 print(json.dumps({k: v.sha256 for k, v in render_all(seed_model()).items()}))
 """
 

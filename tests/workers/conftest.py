@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from services.bootstrap import Container, build
-from services.demo import scenario
 from services.infra.settings import Settings
 from services.projections import checkpoints
 from services.projections.registry import PROJECTIONS
+from services.seed import scenario
 from tests.workers.seed import draft_letter, run_campaign
 
 LETTER_AT = scenario.at(3, 2, 14)

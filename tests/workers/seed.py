@@ -8,8 +8,8 @@ from domain import approval, campaign
 from domain.approval.chain import CHAINS
 from services.app.commands import Actor, CommandRunner, RequestInfo
 from services.app.usecases import UseCases
-from services.demo import scenario
 from services.eventstore.store import EventStore
+from services.seed import scenario
 
 REPORTING = (
     campaign.StartReporting

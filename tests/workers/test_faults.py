@@ -16,13 +16,13 @@ import redis
 from bench.campaign_events import write_campaign
 from services.api.client import request_for, route_for
 from services.bootstrap import Container, build
-from services.demo import scenario
 from services.infra.broker import CATCH_UP
 from services.infra.dispatch import producer
 from services.infra.settings import Settings
 from services.projections import checkpoints
 from services.projections.registry import PROJECTIONS
 from services.projections.runner import Runner
+from services.seed import scenario
 from tests.conftest import machine_lock, missing_service
 from tests.workers.conftest import rows_of
 from tests.workers.procs import KAOHE, base_env, eventually, free_port, kaohe, start, stop, token_for

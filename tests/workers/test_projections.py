@@ -10,11 +10,11 @@ from domain.campaign.queries import scores_table
 from services.app.commands import CommandRunner
 from services.app.usecases import CAMPAIGN
 from services.bootstrap import Container, build
-from services.demo import scenario
 from services.projections import checkpoints
 from services.projections.registry import PROJECTIONS
 from services.projections.runner import Runner
 from services.projections.tables import inbox_table, score_cells_table, timeline_table
+from services.seed import scenario
 from tests.workers.conftest import rows_of
 
 

@@ -13,9 +13,9 @@ from litestar.testing import TestClient
 from domain.shared.identity import Role
 from services.asgi import create_app
 from services.bootstrap import Container
-from services.demo import scenario
 from services.projections.registry import PROJECTIONS
 from services.projections.runner import Runner
+from services.seed import scenario
 
 USERS = {"drafter": Role.DRAFTER, "section-chief": Role.SECTION_CHIEF, "auditor": Role.AUDITOR}
 DOC = "L1"

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from services.api.client import request_for
-from services.demo import scenario
 from services.infra.broker import broker_path
 from services.infra.settings import Settings
+from services.seed import scenario
 from tests.workers.procs import (
     KAOHE,
     alive,

@@ -22,11 +22,11 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from services.api.client import request_for
-from services.demo import scenario
 from services.infra.broker import check_broker
 from services.infra.metrics import Metrics
 from services.infra.settings import Settings
 from services.infra.supervise import STATE_ENV, RestartPolicy, Supervisor, restart_counts, worker_trouble
+from services.seed import scenario
 from tests.workers.procs import (
     KAOHE,
     alive,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.shared.calendar import CalendarConflict, DeadlineStatus, WorkCalendar
-from services.demo.scenario import CALENDAR_2023
+from services.seed.scenario import CALENDAR_2023
 
 SPRING = WorkCalendar.of(
     [date(2023, 1, 21) + timedelta(days=n) for n in range(7)], [date(2023, 1, 28), date(2023, 1, 29)]

@@ -21,7 +21,7 @@ from domain.shared.figures import (
     InvalidFigures,
     RatingCounts,
 )
-from services.demo.scenario import PROVINCIAL_REPORT
+from services.seed.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     CALENDAR,
     CHIEF,

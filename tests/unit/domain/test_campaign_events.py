@@ -49,7 +49,7 @@ from domain.campaign.events_results import AppealDecision, OpinionPosition
 from domain.campaign.templates import SetReportTemplate
 from domain.campaign.types import Stage
 from domain.shared.events import Event, event_types, from_data, to_data
-from services.demo.scenario import PROVINCIAL_REPORT
+from services.seed.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     BON,
     CALENDAR,

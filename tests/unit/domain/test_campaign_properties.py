@@ -49,7 +49,7 @@ from domain.campaign.state import CampaignState
 from domain.campaign.types import Stage
 from domain.shared.errors import DomainError
 from domain.shared.events import Event, from_data, to_data
-from services.demo.scenario import PROVINCIAL_REPORT
+from services.seed.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     BON,
     CALENDAR,

@@ -21,7 +21,7 @@ from domain.campaign.events_results import (
 from domain.campaign.queries import cell_score
 from domain.campaign.types import Stage
 from domain.shared.events import Event
-from services.demo.scenario import PROVINCIAL_REPORT
+from services.seed.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     BON,
     CALENDAR,

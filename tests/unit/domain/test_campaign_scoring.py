@@ -34,7 +34,7 @@ from domain.campaign.events import (
 )
 from domain.campaign.queries import cell_score, scores_table, undetermined_cells
 from domain.shared.events import Event
-from services.demo.scenario import PROVINCIAL_REPORT
+from services.seed.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
     BON,
     CHIEF,

@@ -23,7 +23,7 @@ from domain.shared.figures import (
     good_rate,
     percent,
 )
-from services.demo.scenario import HOTLINE, RATINGS
+from services.seed.scenario import HOTLINE, RATINGS
 
 
 def test_seed_ratings_print_as_the_letter_does() -> None:

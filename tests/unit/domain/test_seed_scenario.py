@@ -17,7 +17,7 @@ from domain.shared.figures import (
     format_wan,
     good_rate,
 )
-from services.demo import scenario
+from services.seed import scenario
 
 ANNEXES = Path(__file__).with_name("seed_annexes.txt")  # the letter's annex rows, copied verbatim
 

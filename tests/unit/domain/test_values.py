@@ -50,7 +50,7 @@ from domain.shared.values import (
     require_points,
     require_rate,
 )
-from services.demo import scenario
+from services.seed import scenario
 from tests.unit.domain.campaign_builders import (
     BON,
     CALENDAR,

@@ -11,10 +11,10 @@ from domain.campaign.state import CampaignState
 from domain.numbering import parse_number, register_id
 from domain.reports import ReportMode
 from domain.shared.events import Event
-from services.demo import scenario
-from services.demo.scenario import COUNTIES, DEPARTMENTS
 from services.letters.build import build_model, report_context
 from services.letters.model import Annex, ReportModel, Table
+from services.seed import scenario
+from services.seed.scenario import COUNTIES, DEPARTMENTS
 
 __all__ = [
     "COUNTIES",
