@@ -81,8 +81,8 @@ class Compose:
 def test_compose_services_come_up_in_order(tmp_path: Path, pg_url: str, redis_url: str) -> None:
     compose = Compose(tmp_path, pg_url, redis_url)
     services = compose.spec["services"]
-    assert {"postgres", "redis", "migrate", "api", "worker", "beat"} <= set(services)
-    for name in ("api", "worker", "beat"):
+    assert {"postgres", "redis", "migrate", "api", "worker", "renderer", "beat"} <= set(services)
+    for name in ("api", "worker", "renderer", "beat"):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
         assert "healthcheck" in services[name]
     assert all("healthcheck" in services[s] for s in ("postgres", "redis"))
@@ -92,7 +92,7 @@ def test_compose_services_come_up_in_order(tmp_path: Path, pg_url: str, redis_ur
     assert migrate.returncode == 0, migrate.stderr
     running = {
         name: start(compose.command(name), compose.env, tmp_path / f"{name}.log")
-        for name in ("api", "worker", "beat")
+        for name in ("api", "worker", "renderer", "beat")
     }
     try:
         base = f"http://127.0.0.1:{compose.port}"
@@ -107,6 +107,7 @@ def test_compose_services_come_up_in_order(tmp_path: Path, pg_url: str, redis_ur
             stop(child)
     logs = {name: (tmp_path / f"{name}.log").read_text() for name in running}
     assert "Scheduler: Sending due task sweep" in logs["beat"]
+    assert "kaohe-reports" in logs["renderer"] and "kaohe-reports" not in logs["worker"], "queues split"
 
 
 def _sweeps(database_url: str) -> int:
