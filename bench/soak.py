@@ -1,10 +1,10 @@
-"""Soak: `kaohe serve` on the embedded defaults under a bounded mixed load; its worker killed twice.
+"""Soak: `kaohe serve` on the embedded defaults under a bounded mixed load; its workers killed.
 
 The load: command clients (data submissions, each on its own campaign), a report requester, a reader of the
-API and the pages, and a health probe every half second. Twice during the run the worker is killed with
-SIGKILL; `kaohe serve` must start it again. At the end every command the API acknowledged must be in the log,
-the service must never have been down, and every report requested must have reached an end (rendered,
-failed or cancelled).
+API and the pages, and a health probe every half second. Twice during the run a worker is killed with
+SIGKILL (first the projections worker, then the report worker); `kaohe serve` must start each again. At the
+end every command the API acknowledged must be in the log, the service must never have been down, and every
+report requested must have reached an end (rendered, failed or cancelled).
 
     python bench/soak.py                 SOAK_MINUTES (default 10), SOAK_CLIENTS (default 4)
 """
@@ -85,13 +85,14 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def worker_pid(serve: int) -> int | None:
+def worker_pid(serve: int, queues: str) -> int | None:
+    """The pid of serve's `kaohe worker --queues <queues>` child (projections: worker; reports: renderer)."""
     for pid in children(serve):
         try:
             argv = (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"worker" in argv:
+        if b"worker" in argv and queues.encode() in argv:
             return pid
     return None
 
@@ -225,14 +226,15 @@ def main() -> None:
             thread.start()
         started = time.monotonic()
         kills = 0
-        for fraction in (1 / 3, 2 / 3):
+        for fraction, queues in ((1 / 3, "projections"), (2 / 3, "reports")):
             time.sleep(max(0.0, started + minutes * 60 * fraction - time.monotonic()))
-            pid = worker_pid(serve.pid)
+            pid = worker_pid(serve.pid, queues)
             if pid is not None:
                 os.kill(pid, signal.SIGKILL)
                 kills += 1
                 print(
-                    f"soak: killed the worker (pid {pid}) at {time.monotonic() - started:.0f} s", flush=True
+                    f"soak: killed the {queues} worker (pid {pid}) at {time.monotonic() - started:.0f} s",
+                    flush=True,
                 )
         time.sleep(max(0.0, started + minutes * 60 - time.monotonic()))
         stop.set()
@@ -270,8 +272,8 @@ def worker_restarts(base: str) -> int:
         text = httpx.get(f"{base}/metrics", timeout=5).text
     except httpx.HTTPError:
         return -1
-    found = re.search(r'kaohe_serve_child_restarts_total\{child="worker"\} ([0-9.]+)', text)
-    return int(float(found.group(1))) if found else 0
+    found = re.findall(r'kaohe_serve_child_restarts_total\{child="(?:worker|renderer)"\} ([0-9.]+)', text)
+    return sum(int(float(n)) for n in found)
 
 
 def count(data: Path, sql: str) -> int:
