@@ -37,6 +37,8 @@ def domain_registry() -> EventTypeRegistry:
     registry = EventTypeRegistry()
     for name, cls in sorted(event_types().items()):
         registry.register(name, cls.VERSION)
+        for from_version, upcaster in cls.UPCASTERS.items():
+            registry.register_upcaster(name, from_version, upcaster)
     registry.check_complete()
     return registry
 

@@ -22,6 +22,7 @@ from domain.campaign.scoring import POINTS, add_entry, check_item, require_item_
 from domain.campaign.state import CampaignState, Deduction, DeductionStatus
 from domain.shared.events import Event
 from domain.shared.scoring import EntryKind, ScoreEntry
+from domain.shared.values import InvalidNumber
 
 
 def propose_deduction(state: CampaignState, c: ProposeDeduction) -> list[Event]:
@@ -52,6 +53,10 @@ def propose_deduction(state: CampaignState, c: ProposeDeduction) -> list[Event]:
 
 def confirm_deduction(state: CampaignState, c: ConfirmDeduction) -> list[Event]:
     deduction = _pending(state, c.deduction_id)
+    if deduction.void:
+        raise InvalidNumber(
+            f"points: {deduction.void}; reject this deduction and propose it again", field="points"
+        )
     require_other_confirmer(deduction.proposed_by, c.actor)
     return [DeductionConfirmed(at=c.at, actor=c.actor, deduction_id=c.deduction_id, opinion=c.opinion)]
 
@@ -74,13 +79,16 @@ def _pending(state: CampaignState, deduction_id: str) -> Deduction:
 
 def on_proposed(state: CampaignState, e: DeductionProposed) -> CampaignState:
     deduction = Deduction(
-        e.deduction_id, e.unit, e.indicator, e.clause, e.facts, e.points, e.evidence, proposed_by=e.actor
-    )
+        e.deduction_id, e.unit, e.indicator, e.clause, e.facts, e.points, e.evidence, proposed_by=e.actor,
+        void=e.void,
+    )  # fmt: skip
     return bump(state, deductions=with_item(state.deductions, e.deduction_id, deduction))
 
 
 def on_confirmed(state: CampaignState, e: DeductionConfirmed) -> CampaignState:
     deduction = _decided(state, e.deduction_id, DeductionStatus.CONFIRMED, e.actor, e.opinion)
+    if deduction.void:  # confirmed before values were checked, with a value out of its domain
+        return bump(_with(state, deduction))
     entry = ScoreEntry(EntryKind.DEDUCTION, deduction.points, e.deduction_id)
     return add_entry(_with(state, deduction), deduction.unit, deduction.indicator, entry)
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 from domain.campaign.types import BasisDocument, DatePrecision, Indicator, Notice, Unit
 from domain.shared.events import Event, register
 from domain.shared.figures import DataReport, EvidenceFile
+from domain.shared.values import void_out_of_domain
 
 
 class ReviewDecision(StrEnum):
@@ -127,6 +128,8 @@ class ScoreDetermined(Event):
     """An explicit score for one unit, confirmed by the actor, proposed by ``proposed_by``."""
 
     TYPE = "ScoreDetermined"
+    VERSION = 2
+    UPCASTERS = {1: lambda data: void_out_of_domain(data, "score")}
     unit: str
     indicator: str
     score: Decimal
@@ -134,6 +137,8 @@ class ScoreDetermined(Event):
     proposed_by: str
     based_on: tuple[str, ...] = ()
     evidence: tuple[EvidenceFile, ...] = ()
+    void: str = ""
+    """Set only by the upcaster of a version-1 record whose value is out of its domain: counts for nothing."""
 
 
 @register
@@ -154,6 +159,8 @@ class NoDeductionConfirmed(Event):
 @dataclass(frozen=True, kw_only=True)
 class DeductionProposed(Event):
     TYPE = "DeductionProposed"
+    VERSION = 2
+    UPCASTERS = {1: lambda data: void_out_of_domain(data, "points")}
     deduction_id: str
     unit: str
     indicator: str
@@ -161,6 +168,8 @@ class DeductionProposed(Event):
     facts: str
     points: Decimal
     evidence: tuple[EvidenceFile, ...] = ()
+    void: str = ""
+    """Set only by the upcaster of a version-1 record whose value is out of its domain: counts for nothing."""
 
 
 @register
@@ -183,6 +192,8 @@ class DeductionRejected(Event):
 @dataclass(frozen=True, kw_only=True)
 class BonusAwarded(Event):
     TYPE = "BonusAwarded"
+    VERSION = 2
+    UPCASTERS = {1: lambda data: void_out_of_domain(data, "points")}
     unit: str
     indicator: str
     clause: str
@@ -190,6 +201,8 @@ class BonusAwarded(Event):
     points: Decimal
     proposed_by: str
     evidence: tuple[EvidenceFile, ...] = ()
+    void: str = ""
+    """Set only by the upcaster of a version-1 record whose value is out of its domain: counts for nothing."""
 
 
 @register
@@ -212,6 +225,8 @@ class ScoreAdjusted(Event):
     """A score changed from ``before`` to ``after``, approved; by an appeal decision when appeal_id is set."""
 
     TYPE = "ScoreAdjusted"
+    VERSION = 2
+    UPCASTERS = {1: lambda data: void_out_of_domain(data, "before", "after")}
     unit: str
     indicator: str
     before: Decimal
@@ -220,3 +235,5 @@ class ScoreAdjusted(Event):
     basis: str
     approver: str
     appeal_id: str | None = None
+    void: str = ""
+    """Set only by the upcaster of a version-1 record whose value is out of its domain: counts for nothing."""

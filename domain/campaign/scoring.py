@@ -224,6 +224,8 @@ def add_entry(state: CampaignState, unit: str, code: str, entry: ScoreEntry) -> 
 
 
 def on_score(state: CampaignState, e: ScoreDetermined) -> CampaignState:
+    if e.void:  # recorded out of its domain before values were checked: it counts for nothing
+        return bump(state)
     return add_entry(state, e.unit, e.indicator, ScoreEntry(EntryKind.SCORE_SET, e.score))
 
 
@@ -232,6 +234,8 @@ def on_no_deduction(state: CampaignState, e: NoDeductionConfirmed) -> CampaignSt
 
 
 def on_bonus(state: CampaignState, e: BonusAwarded) -> CampaignState:
+    if e.void:
+        return bump(state)
     return add_entry(state, e.unit, e.indicator, ScoreEntry(EntryKind.BONUS, e.points, e.clause))
 
 
@@ -240,6 +244,8 @@ def on_veto(state: CampaignState, e: VetoApplied) -> CampaignState:
 
 
 def on_adjusted(state: CampaignState, e: ScoreAdjusted) -> CampaignState:
+    if e.void:
+        return bump(state)
     return add_entry(state, e.unit, e.indicator, ScoreEntry(EntryKind.ADJUSTMENT, e.after, e.appeal_id or ""))
 
 

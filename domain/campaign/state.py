@@ -73,6 +73,8 @@ class Deduction:
     status: DeductionStatus = DeductionStatus.PROPOSED
     decided_by: str = ""
     opinion: str = ""
+    void: str = ""
+    """Why the recorded points count for nothing (a version-1 record out of its domain), else empty."""
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,14 @@ import dataclasses
 import enum
 import types
 import typing
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin
 
 JSON = dict[str, Any]
+Upcaster = Callable[[JSON], JSON]
+"""Turns a stored payload of one schema version into the next (pure: a new dict, the stored one untouched)."""
 
 _REGISTRY: dict[str, type[Event]] = {}
 
@@ -27,6 +30,9 @@ class Event:
 
     TYPE: ClassVar[str] = ""
     VERSION: ClassVar[int] = 1
+    UPCASTERS: ClassVar[Mapping[int, Upcaster]] = {}
+    """From each older VERSION to the next: stored payloads are never rewritten, they are read through
+    these (the store applies them; ``services.bootstrap.domain_registry`` registers them)."""
 
     at: datetime
     actor: str

@@ -20,7 +20,9 @@ e.g. ``points: 1E+999999 has more than 6 digits before the decimal point``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from domain.shared.errors import InvalidCommand
 
@@ -162,3 +164,24 @@ def _shown(value: object) -> str:
         return f"an integer of {value.bit_length()} bits"
     text = str(value)
     return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 1]}…"
+
+
+def void_out_of_domain(data: Mapping[str, Any], *fields: str) -> dict[str, Any]:
+    """An upcaster step for a payload recorded before values were checked (schema version 1 → 2).
+
+    Each of ``fields`` that is not a decimal of the fixed precision (``1E+999999``, ``NaN``, a 35-digit
+    score …) is read as ``0`` and the payload gains ``void``: why the record counts for nothing, with the
+    value as it was stored. The stored payload itself is never changed (the log and its hashes stay as they
+    are); the fold skips a void record. A payload with good values gains ``void = ""``.
+    """
+    upcast = dict(data)
+    reasons = []
+    for field in fields:
+        raw = data.get(field)
+        try:
+            require_decimal(Decimal(raw) if isinstance(raw, str) else raw, field)
+        except (InvalidNumber, ArithmeticError, ValueError, TypeError):
+            reasons.append(f"{field}={_shown(raw)}")
+            upcast[field] = "0"
+    upcast["void"] = f"记录的数值超出取值范围（{'，'.join(reasons)}），不计入" if reasons else ""
+    return upcast

@@ -37,6 +37,9 @@ class EventTypeRegistry:
             raise ValueError(f"{type_name!r}: no step from version {from_version} to {from_version + 1}")
         info.upcasters[from_version] = upcaster
 
+    def names(self) -> list[str]:
+        return sorted(self._types)
+
     def knows(self, type_name: str) -> bool:
         return type_name in self._types
 

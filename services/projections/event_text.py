@@ -105,6 +105,8 @@ def describe(event: RecordedEvent) -> Line:
     data, meta = event.data, event.metadata
     template = ACTIONS.get(event.type, event.type)
     action = " ".join(template.format_map(_Blank(_fields(data))).split())
+    if data.get("void"):  # a record read through an upcaster that found its value out of its domain
+        action = f"{action}（作废：{data['void']}）"
     return Line(
         action=action,
         actor=meta.get("actor_name") or meta.get("actor") or data.get("actor"),

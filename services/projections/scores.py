@@ -24,7 +24,7 @@ T = score_cells_table.c
 
 class ScoresProjection:
     name = "scores"
-    version = 2
+    version = 3  # 3: version-1 records out of their domain are void (upcast), so cells are rebuilt
     tables: tuple[Table, ...] = (score_cells_table,)
 
     def __init__(self, store: EventStore) -> None:

@@ -28,7 +28,7 @@ class Where:
 
 class TimelineProjection:
     name = "timeline"
-    version = 1
+    version = 2  # 2: a void record says so in its line
     tables: tuple[Table, ...] = (timeline_table,)
 
     def __init__(self, store: EventStore) -> None:

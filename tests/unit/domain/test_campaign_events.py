@@ -268,11 +268,16 @@ def test_every_event_round_trips_through_json(event: Event) -> None:
     assert from_data(event.TYPE, stored) == event
 
 
-def test_event_types_are_registered_with_stable_names_and_version_one() -> None:
+VERSION_TWO = {"ScoreDetermined", "DeductionProposed", "BonusAwarded", "ScoreAdjusted"}
+"""Version 2 reads a version-1 value out of its domain as void (domain/shared/values.void_out_of_domain)."""
+
+
+def test_event_types_are_registered_with_stable_names_and_versions_with_their_upcasters() -> None:
     registry = event_types()
     for cls in CAMPAIGN_EVENTS:
         assert registry[cls.TYPE] is cls
-        assert cls.VERSION == 1
+        assert (2 if cls.TYPE in VERSION_TWO else 1) == cls.VERSION
+        assert set(cls.UPCASTERS) == set(range(1, cls.VERSION))
         assert cls.__name__ == cls.TYPE
 
 
