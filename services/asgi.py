@@ -19,6 +19,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from services.api.auth import PUBLIC_PATHS, BearerTokenMiddleware
+from services.api.calendar_routes import CalendarReads
 from services.api.command_routes import command_handlers
 from services.api.metrics import MetricsController
 from services.api.middleware import RequestContextMiddleware
@@ -115,6 +116,7 @@ def api_router() -> Router:
         path="/",
         route_handlers=[
             SystemController,
+            CalendarReads,
             CampaignReads,
             DocumentReads,
             WorkReads,

@@ -63,6 +63,7 @@ from domain.approval.returns import reopen, return_task, withdraw
 from domain.approval.state import DocumentState, Task
 from domain.approval.tasks import add_signer, claim, delegate, resolve, transfer, unclaim
 from domain.numbering import format_number, register_id
+from domain.shared.calendar import business_date
 from domain.shared.events import Event
 from domain.shared.values import require_count
 
@@ -183,7 +184,7 @@ def _approve(state: DocumentState, c: ApproveTask) -> list[Event]:
 
 
 def _signing_date(c: ApproveTask) -> date:
-    day = c.at.date()
+    day = business_date(c.at)
     if c.signing_date is None:
         return day
     if abs(c.signing_date - day) > timedelta(days=1):

@@ -73,6 +73,8 @@ class ResultsPublished(Event):
     window_end: date
     window_working_days: int
     snapshot: tuple[PublishedScore, ...]
+    calendar_basis: str = ""
+    """Which holiday data the window was counted with (each year's declared notice, or the bundled data)."""
 
 
 @register

@@ -43,6 +43,7 @@ from domain.campaign.rules import (
 from domain.campaign.scoring import adjustment
 from domain.campaign.state import Appeal, CampaignState, Publication
 from domain.campaign.types import Stage
+from domain.shared.calendar import business_date
 from domain.shared.events import Event
 from domain.shared.values import require_count
 
@@ -62,16 +63,18 @@ def publish_results(state: CampaignState, c: PublishResults) -> list[Event]:
     missing = missing_cells(state)
     if missing:
         raise UndeterminedScores("some units have no explicit result", cells=[f"{u}/{i}" for u, i in missing])
-    start = c.at.date()
+    start = business_date(c.at)
+    end = c.calendar.add_working_days(start, c.window_working_days)  # refused in an undeclared year
     return [
         ResultsPublished(
             at=c.at,
             actor=c.actor,
             publication=len(state.publications) + 1,
             window_start=start,
-            window_end=c.calendar.add_working_days(start, c.window_working_days),
+            window_end=end,
             window_working_days=c.window_working_days,
             snapshot=snapshot(state),
+            calendar_basis=c.calendar.basis(start, end),
         )
     ]
 
@@ -87,7 +90,7 @@ def file_appeal(state: CampaignState, c: FileAppeal) -> list[Event]:
         raise AppealNotByUnit("a unit appeals only its own results", unit=c.unit, acting_for=c.acting_for)
     publication = state.publication
     assert publication is not None  # a published campaign has a publication
-    if not publication.window_start <= c.at.date() <= publication.window_end:
+    if not publication.window_start <= business_date(c.at) <= publication.window_end:
         raise AppealWindowClosed("the appeal window is closed", window_end=publication.window_end.isoformat())
     check_evidence(c.evidence)
     return [
@@ -144,7 +147,7 @@ def close_appeals(state: CampaignState, c: CloseAppeals) -> list[Event]:
         raise AppealsPending("decide every appeal first", appeals=[a.appeal_id for a in open_appeals(state)])
     publication = state.publication
     assert publication is not None
-    if c.at.date() <= publication.window_end:
+    if business_date(c.at) <= publication.window_end:
         raise AppealWindowOpen(
             "the appeal window is still open", window_end=publication.window_end.isoformat()
         )

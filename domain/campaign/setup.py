@@ -35,6 +35,7 @@ from domain.campaign.events import (
 from domain.campaign.rules import bump, require_stage, require_text, require_transition, stage_of
 from domain.campaign.state import CampaignState, IndicatorSetVersion
 from domain.campaign.types import Indicator, Stage, WorkStep
+from domain.shared.calendar import business_date
 from domain.shared.events import Event
 from domain.shared.values import require_count
 
@@ -118,7 +119,7 @@ def issue_deployment(state: CampaignState, c: IssueDeployment) -> list[Event]:
 
 def open_collection(state: CampaignState, c: OpenCollection) -> list[Event]:
     require_transition(state, Stage.COLLECTING)
-    if c.deadline < c.at.date():
+    if c.deadline < business_date(c.at):
         raise InvalidDeadline("the deadline is before the collection opens", deadline=c.deadline.isoformat())
     return [CollectionOpened(at=c.at, actor=c.actor, deadline=c.deadline)]
 
@@ -185,7 +186,7 @@ def on_deployed(state: CampaignState, e: DeploymentIssued) -> CampaignState:
     first = IndicatorSetVersion(1, tuple(state.indicators.values()), e.at, e.actor, "部署")
     # The deployment is also a dated step of the work the letter recounts, by the assessing unit.
     step = WorkStep(
-        on=e.at.date(), what=e.summary, issuer=state.assessing_unit, document_number=e.document_number
+        on=business_date(e.at), what=e.summary, issuer=state.assessing_unit, document_number=e.document_number
     )
     return bump(state, stage=Stage.DEPLOYED, indicator_versions=(first,), deployment=step)
 

@@ -15,6 +15,7 @@ from domain.campaign.events import WorkStepRecorded
 from domain.campaign.rules import bump, require_indicator, require_stage, require_text
 from domain.campaign.state import CampaignState
 from domain.campaign.types import DatePrecision, Stage, WorkStep
+from domain.shared.calendar import business_date
 from domain.shared.events import Event
 
 RECORDABLE = tuple(s for s in Stage if s not in (Stage.DISPATCHED, Stage.ARCHIVED))
@@ -26,7 +27,7 @@ def record_work_step(state: CampaignState, c: RecordWorkStep) -> list[Event]:
     require_text(what=c.what)
     if c.indicator is not None:
         require_indicator(state, c.indicator)
-    if c.on > c.at.date():
+    if c.on > business_date(c.at):
         raise InvalidWorkStepDate("a work step is recorded once it has happened", on=c.on.isoformat())
     if c.precision is DatePrecision.MONTH and c.on.day != 1:
         raise InvalidWorkStepDate("a step known only by its month is dated the 1st", on=c.on.isoformat())

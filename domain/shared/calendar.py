@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from domain.shared.errors import InvalidCommand
+
+BUSINESS_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""Business dates (windows, deadlines, 签发 dates) are days in China: UTC+8 all year (no daylight saving)."""
+
+
+def business_date(moment: datetime) -> date:
+    """The day in China when ``moment`` (tz-aware) happened: 2026-11-29T16:25Z is 2026-11-30.
+
+    Record time stays UTC; every date a rule computes from a moment goes through here, never ``.date()``,
+    which would give the UTC day for a time the server filled in.
+    """
+    return moment.astimezone(BUSINESS_TZ).date()
+
 
 _DAY = timedelta(days=1)
 _SATURDAY = 5
@@ -17,6 +30,12 @@ class CalendarConflict(InvalidCommand):
     """A date is listed both as a public holiday and as a make-up workday."""
 
     code = "calendar_conflict"
+
+
+class CalendarNotDeclared(InvalidCommand):
+    """A day to count lies in a year whose holidays and 调休 days nobody declared (nor the bundled data)."""
+
+    code = "calendar_not_declared"
 
 
 class DeadlineStatus(StrEnum):
@@ -31,6 +50,11 @@ class WorkCalendar:
 
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
+    years: frozenset[int] | None = None
+    """The years whose holidays are known; a day in any other year cannot be counted (None: every year, for
+    calendars given whole, as in tests). The bureau's calendar knows only the years declared or bundled."""
+    sources: Mapping[int, str] = field(default_factory=dict, compare=False)
+    """Where each year's holidays come from (a declared notice, or the bundled data), for the record."""
 
     def __post_init__(self) -> None:
         clash = self.holidays & self.workdays
@@ -49,9 +73,30 @@ class WorkCalendar:
         return WorkCalendar(
             (self.holidays - extra_workdays) | extra_holidays,
             (self.workdays - extra_holidays) | extra_workdays,
+            self.years,
+            self.sources,
+        )
+
+    def knows(self, year: int) -> bool:
+        return self.years is None or year in self.years
+
+    def source(self, year: int) -> str:
+        return self.sources.get(year, "")
+
+    def basis(self, first: date, last: date) -> str:
+        """Which data the days from ``first`` to ``last`` were counted with, e.g. for a 公示 window."""
+        return "；".join(
+            f"{y}年：{self.source(y)}" for y in range(first.year, last.year + 1) if self.source(y)
         )
 
     def is_working_day(self, day: date) -> bool:
+        if not self.knows(day.year):
+            raise CalendarNotDeclared(
+                f"the holidays of {day.year} are not declared: an administrator declares that year's "
+                "holiday notice (节假日安排) before any day in it is counted",
+                year=day.year,
+                field="calendar",
+            )
         if day in self.workdays:
             return True
         if day in self.holidays:

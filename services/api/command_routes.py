@@ -71,6 +71,7 @@ PATHS: Mapping[str, str] = {
     "acknowledgeReceipt": D + "/receipt",
     "reopenDocument": D + "/reopen",
     "openRegister": "/registers",
+    "declareYearCalendar": "/calendar/years",
 }
 IdempotencyKey = Annotated[
     str | None,

@@ -21,10 +21,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from domain import approval, campaign, numbering
 from domain.approval.chain import CHAINS, Chain
 from domain.campaign.templates import SetReportTemplate
+from domain.shared import calendar_years
 from domain.shared.errors import InvalidCommand
 from domain.shared.identity import Role
 from services.app.commands import Aggregate
-from services.app.usecases import CAMPAIGN, DOCUMENT, REGISTER
+from services.app.usecases import CALENDAR, CAMPAIGN, DOCUMENT, REGISTER
 from services.identity.accounts import User
 
 SERVER_FIELDS = frozenset({"at", "actor", "role"})
@@ -229,6 +230,9 @@ ACT_LIST: tuple[Act, ...] = (
     _document("reopenDocument", approval.ReopenDocument, (R.DIRECTOR,), "重新打开已签发的公文"),
     Act("openRegister", numbering.OpenRegister, REGISTER, (R.OFFICE,), "开设发文登记簿（机关代字、年度）",
         key="register_id", creates=True, tag="文号", key_of=lambda c: numbering.register_id(c.code, c.year)),
+    Act("declareYearCalendar", calendar_years.DeclareYearCalendar, CALENDAR, (R.ADMIN, R.OFFICE),
+        "登记年度节假日安排（法定节假日与调休上班日）", key="calendar_id", creates=True, tag="工作日历",
+        key_of=lambda _: calendar_years.STREAM_KEY),
 )  # fmt: skip
 ACTS: Mapping[str, Act] = {act.name: act for act in ACT_LIST}
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from domain.shared.events import Event, from_data, to_data
-from services.eventstore.errors import IdempotencyConflict
+from services.eventstore.errors import ConcurrencyError, IdempotencyConflict
 from services.eventstore.model import AppendResult, NewEvent, StreamAppend
 from services.eventstore.store import EventStore
 from services.infra.logs import get_logger
@@ -164,7 +164,16 @@ class CommandRunner:
         if not batches:
             version = next(v for s, v, _ in changes if s == primary)
             return CommandResult(primary, version, self.store.head().position)
-        result = self.store.append_streams(batches, request.idempotency_key, request.fingerprint)
+        try:
+            result = self.store.append_streams(batches, request.idempotency_key, request.fingerprint)
+        except ConcurrencyError as exc:
+            # One rule for both databases and every timing: a request that named its version (If-Match)
+            # and finds the stream elsewhere when it writes is answered 412, whether it saw that when it
+            # read or a concurrent writer won between its read and its append. 409 is for a request
+            # without If-Match that lost such a race.
+            if request.if_match is not None and exc.stream_id == primary:
+                raise StaleVersion(primary, request.if_match, exc.actual_version) from exc
+            raise
         decided = [e for s, _, events in changes if s == primary for e in events]
         outcome = _result(primary, result, decided)
         if not result.replayed:

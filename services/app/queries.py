@@ -23,7 +23,8 @@ from domain.shared.errors import NotFound
 from domain.shared.identity import Role
 from services.app import access, replay
 from services.app.access import own_unit
-from services.app.calendar import current_calendar
+from services.app.calendar import calendar_years, current_calendar
+from services.app.calendar_views import CalendarYears
 from services.app.commands import CommandRunner
 from services.app.errors import AccessDenied, InvalidInput
 from services.app.replay import AsOf, HistoryFilter, document_states, load_campaign, load_document, stream_ids
@@ -415,6 +416,11 @@ class Queries:
         """The people staff may hand a task to (transfer, delegation)."""
         access.require(user, access.INTERNAL)
         return self.identity.list_users()
+
+    def calendar(self, user: User, year: int | None = None) -> CalendarYears:
+        """The working-day calendar: each known year, its source and its days (anyone signed in)."""
+        del user  # the holiday notices are public
+        return calendar_years(self.runner.store, year)
 
     def registers(self, user: User) -> list[tuple[str, int]]:
         """The number registers (代字, year) the office may number from."""

@@ -13,6 +13,7 @@ from typing import Any
 from domain import approval, campaign, numbering
 from domain.approval.chain import CHAINS
 from domain.campaign.state import CampaignState
+from domain.shared import calendar_years
 from domain.shared.events import Event
 from services.app.commands import Actor, Aggregate, CommandResult, CommandRunner, RequestInfo
 
@@ -21,7 +22,10 @@ DOCUMENT: Aggregate[approval.DocumentState] = Aggregate("document", approval.fol
 REGISTER: Aggregate[numbering.RegisterState] = Aggregate(
     "register", numbering.fold_register, numbering.decide_register
 )
-AGGREGATES = {a.name: a for a in (CAMPAIGN, DOCUMENT, REGISTER)}
+CALENDAR: Aggregate[calendar_years.CalendarYears] = Aggregate(
+    "calendar", calendar_years.fold, calendar_years.decide
+)
+AGGREGATES = {a.name: a for a in (CAMPAIGN, DOCUMENT, REGISTER, CALENDAR)}
 
 
 @dataclass
@@ -33,6 +37,9 @@ class UseCases:
 
     def register(self, key: str, command: Any, actor: Actor, request: RequestInfo) -> CommandResult:
         return self.runner.execute(REGISTER, key, command, actor, request)
+
+    def calendar(self, key: str, command: Any, actor: Actor, request: RequestInfo) -> CommandResult:
+        return self.runner.execute(CALENDAR, key, command, actor, request)
 
     def document(self, key: str, command: Any, actor: Actor, request: RequestInfo) -> CommandResult:
         """Decide on the document, then let the campaign (and register) follow in the same append."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from domain.campaign.queries import open_appeals, open_consultations, pending_submissions
 from domain.campaign.state import CampaignState, DeductionStatus
-from domain.shared.calendar import DeadlineStatus, WorkCalendar
+from domain.shared.calendar import CalendarNotDeclared, DeadlineStatus, WorkCalendar, business_date
 from services.app.acts import ACTS
 from services.app.commands import CommandRunner
 from services.app.replay import stream_ids
@@ -37,12 +37,20 @@ class Clock:
         self.calendar = calendar
         self.today = today
 
-    def due(self, start: date, days: int) -> tuple[date, DeadlineStatus]:
-        deadline = self.calendar.add_working_days(start, days)
+    def due(self, start: date, days: int) -> tuple[date | None, DeadlineStatus | None]:
+        """The deadline and its state; (None, None) when it would fall in a year with no declared holidays
+        (the work item still shows, without a deadline that would be a guess)."""
+        try:
+            deadline = self.calendar.add_working_days(start, days)
+        except CalendarNotDeclared:
+            return None, None
         return deadline, self.status(deadline)
 
-    def status(self, deadline: date) -> DeadlineStatus:
-        return self.calendar.deadline_status(deadline, self.today, WARN_WORKING_DAYS)
+    def status(self, deadline: date) -> DeadlineStatus | None:
+        try:
+            return self.calendar.deadline_status(deadline, self.today, WARN_WORKING_DAYS)
+        except CalendarNotDeclared:
+            return None
 
 
 def work_items(runner: CommandRunner, user: User, clock: Clock, tasks: list[TaskView]) -> list[WorkItem]:
@@ -95,7 +103,7 @@ def campaign_items(
             if user.unit in c.silent:
                 start = opened.get(c.consultation_id)
                 deadline, status = (
-                    clock.due(start.date(), CONSULTATION_WORKING_DAYS) if start else (None, None)
+                    clock.due(business_date(start), CONSULTATION_WORKING_DAYS) if start else (None, None)
                 )
                 found.append(
                     _item(

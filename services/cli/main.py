@@ -14,6 +14,7 @@ from domain.shared.identity import Role
 from services.bootstrap import build
 from services.cli.acts import act
 from services.cli.audit import export, history, scores, verify_export_file
+from services.cli.calendar import calendar
 from services.cli.common import fail, load_settings
 from services.cli.projections import projections
 from services.cli.run import api, beat, serve, worker
@@ -207,7 +208,7 @@ def _identity() -> Iterator[Identity]:
         container.close()
 
 
-for command in (act, projections, serve, api, worker, beat, history, scores, export, demo):
+for command in (act, projections, serve, api, worker, beat, history, scores, export, demo, calendar):
     main.add_command(command)
 
 if __name__ == "__main__":

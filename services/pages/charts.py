@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from domain.shared.calendar import WorkCalendar
+from domain.shared.calendar import CalendarNotDeclared, WorkCalendar
 from services.app.stages import Span
 from services.app.wording import STAGE_LABELS
 
@@ -36,17 +36,17 @@ def stage_chart(spans: list[Span], calendar: WorkCalendar) -> Markup:
         y = TOP + row * ROW
         width = max(x(span.end + timedelta(days=1)) - x(span.start), 3)
         label = STAGE_LABELS.get(span.stage, span.stage)
-        work = calendar.working_days_between(span.start, span.end)
+        work = _working_days(calendar, span)
         css = "bar now" if span.current else "bar"
         start = x(span.start)
         right = start + width + LABEL_ROOM <= WIDTH
         value_x, anchor = (start + width + 4, "start") if right else (start - 4, "end")
-        took = "起" if span.current else f"·{work}个工作日" if work else "·当日"
+        took = "起" if span.current else f"·{work}个工作日" if work else "·当日" if work == 0 else ""
         parts.append(
             f'<text x="{LEFT - 8}" y="{y + 18}" text-anchor="end" class="lbl">{escape(label)}</text>'
             f'<rect x="{start:.1f}" y="{y + 5}" width="{width:.1f}" height="{ROW - 10}" class="{css}" rx="2">'
             f"<title>{escape(label)}：{span.start.isoformat()} 至 {span.end.isoformat()}，"
-            f"{work}个工作日</title></rect>"
+            f"{'' if work is None else f'{work}个工作日'}</title></rect>"
             f'<text x="{value_x:.1f}" y="{y + 18}" text-anchor="{anchor}" class="val">'
             f"{span.start.month}月{span.start.day}日{took}</text>"
         )
@@ -72,6 +72,14 @@ def _month_ticks(first: date, last: date, x: Callable[[date], float], height: in
 def _describe(spans: list[Span], calendar: WorkCalendar) -> str:
     return "；".join(
         f"{STAGE_LABELS.get(s.stage, s.stage)} {s.start.isoformat()}起"
-        f"{'' if s.current else f'，{calendar.working_days_between(s.start, s.end)}个工作日'}"
+        f"{'' if s.current or (n := _working_days(calendar, s)) is None else f'，{n}个工作日'}"
         for s in spans
     )
+
+
+def _working_days(calendar: WorkCalendar, span: Span) -> int | None:
+    """Working days of a span; None when it reaches a year whose holidays nobody declared (not a guess)."""
+    try:
+        return calendar.working_days_between(span.start, span.end)
+    except CalendarNotDeclared:
+        return None

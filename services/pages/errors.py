@@ -41,6 +41,10 @@ REFUSALS: Mapping[str, str] = {
     "missing_field": "请填写必填项",
     "invalid_command": "填写的内容不符合要求",
     "concurrent_change": "他人刚刚修改了同一事项，请刷新后重试",
+    "calendar_not_declared": "所需年度的节假日安排尚未登记，请管理员或办公室先在“工作日历”中登记",
+    "invalid_calendar_declaration": "节假日安排填写有误",
+    "calendar_conflict": "同一日期不能既是节假日又是调休上班日",
+    "invalid_input": "填写的内容不符合要求",
 }
 
 

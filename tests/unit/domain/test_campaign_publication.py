@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from domain.campaign import errors as err
@@ -20,6 +20,7 @@ from domain.campaign.events_results import (
 )
 from domain.campaign.queries import cell_score
 from domain.campaign.types import Stage
+from domain.shared.calendar import business_date
 from domain.shared.events import Event
 from services.seed.scenario import PROVINCIAL_REPORT
 from tests.unit.domain.campaign_builders import (
@@ -192,3 +193,14 @@ def test_no_deduction_for_units_is_needed_before_publication() -> None:
     )
     error = refused(given, PUBLISH, err.UndeterminedScores)
     assert error.details["cells"] == ["C02/ded", "D01/ded"]
+
+
+def test_business_dates_are_days_in_china_even_when_the_server_fills_in_a_utc_time() -> None:
+    """16:25 UTC on 2026-11-29 is already 00:25 on 11-30 in China: the window starts on the 30th."""
+    late = datetime(2023, 2, 16, 16, 25, tzinfo=UTC)  # 2023-02-17 00:25 in China
+    assert business_date(late) == date(2023, 2, 17) and late.date() == date(2023, 2, 16)
+    [event] = when(all_determined(), replace(PUBLISH, at=late))
+    assert isinstance(event, ResultsPublished) and event.window_start == date(2023, 2, 17)
+    early = datetime(2023, 2, 16, 15, 59, tzinfo=UTC)  # 23:59 in China: still the 16th
+    [event] = when(all_determined(), replace(PUBLISH, at=early))
+    assert isinstance(event, ResultsPublished) and event.window_start == date(2023, 2, 16)
