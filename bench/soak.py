@@ -92,7 +92,7 @@ def worker_pid(serve: int, queues: str) -> int | None:
             argv = (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"worker" in argv and queues.encode() in argv:
+        if any(arg.startswith(f"kaohe-{queues}@".encode()) for arg in argv):  # celery's --hostname
             return pid
     return None
 
