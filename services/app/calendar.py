@@ -8,6 +8,7 @@ refused (``CalendarNotDeclared``). Single-day corrections (``CalendarDayDeclared
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib.metadata import version
@@ -93,11 +94,12 @@ def parse_days(text: str, field: str) -> list[date]:
     """Dates and ranges as officials type them (commas, spaces or new lines between; 至 or ~ in a range):
     ``2027-01-01，2027-02-05~2027-02-11``. A range spans at most a month."""
     days: list[date] = []
-    for raw in text.replace("，", ",").replace("、", ",").replace("\n", ",").replace(" ", ",").split(","):
+    ranged = re.sub(r"\s*[~～至]\s*", "~", text)  # "2027-02-05 至 2027-02-11" is one range
+    for raw in re.split(r"[,，、;；\s]+", ranged):
         item = raw.strip()
         if not item:
             continue
-        first, sep, last = item.replace("至", "~").replace("～", "~").partition("~")
+        first, sep, last = item.partition("~")
         try:
             start = date.fromisoformat(first.strip())
             end = date.fromisoformat(last.strip()) if sep else start

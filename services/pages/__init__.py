@@ -35,6 +35,7 @@ NO_BEARER = {"exclude_from_auth": True}
 
 def _controllers() -> list[Any]:
     from services.pages.audit import AuditPages
+    from services.pages.calendar import CalendarPages
     from services.pages.campaigns import CampaignPages
     from services.pages.document_actions import DocumentActions
     from services.pages.documents import DocumentPages
@@ -49,6 +50,7 @@ def _controllers() -> list[Any]:
         DocumentActions,
         ReportPages,
         AuditPages,
+        CalendarPages,
     ]
 
 

@@ -32,6 +32,7 @@ def nav(user: User | None) -> list[tuple[str, str]]:
     items = [("/ui/", "工作台")]
     if user.role in (Role.AUDITOR, Role.ADMIN):
         items.append(("/ui/audit", "审计"))
+    items.append(("/ui/calendar", "工作日历"))
     return items
 
 

@@ -119,7 +119,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "workers.celery_app",
         "worker",
         "--queues",
-        "kaohe",
+        "kaohe,kaohe-reports",  # projections and renders (kaohe worker's default: --queues all)
         "--pool",
         "threads",
         "--concurrency",

@@ -12,9 +12,7 @@ from tests.e2e.test_pages import shot, sign_in
 YEAR = 2032  # beyond any bundled data
 
 
-def test_the_office_declares_a_year_and_everyone_sees_its_source(
-    browser: Any, server: Server
-) -> None:
+def test_the_office_declares_a_year_and_everyone_sees_its_source(browser: Any, server: Server) -> None:
     page = sign_in(browser, server, "office")
     page.get_by_role("link", name="工作日历").click()
     page.wait_for_url(re.compile(r".*/ui/calendar"))
@@ -24,7 +22,7 @@ def test_the_office_declares_a_year_and_everyone_sees_its_source(
     assert "1月23日" in main.inner_text(), "春节 2023 is a holiday in the bundled data"
 
     head = server.head()
-    page.get_by_label("年度").fill(str(YEAR))
+    page.get_by_role("spinbutton", name="年度").fill(str(YEAR))
     page.get_by_label("依据的通知").fill(f"国务院办公厅关于{YEAR}年部分节假日安排的通知")
     page.get_by_label(re.compile("^法定节假日")).fill(f"{YEAR}-01-01，{YEAR}-02-10 至 {YEAR}-02-13")
     page.get_by_label(re.compile("^调休上班日")).fill(f"{YEAR}-13-01")
