@@ -15,6 +15,7 @@ from services.bootstrap import build
 from services.cli.acts import act
 from services.cli.audit import export, history, scores, verify_export_file
 from services.cli.common import fail, load_settings
+from services.cli.integrity import PUBLIC_KEY_HELP, checkpoint, load_keys, verify_checkpoints
 from services.cli.projections import projections
 from services.cli.run import api, beat, serve, worker
 from services.demo.cli import demo
@@ -56,14 +57,48 @@ def migrate_command() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Check an export (kaohe export) offline instead of the database; names the first bad line.",
 )
-def verify(export_file: Path | None) -> None:
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A signed checkpoint file (repeatable): after the chain, check that the log still holds it.",
+)
+@click.option(
+    "--public-key",
+    "key_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=PUBLIC_KEY_HELP,
+)
+@click.option(
+    "--unsigned-ok",
+    is_flag=True,
+    help="With --file: accept an export with no manifest, an unsigned one, or one signed by a key not given.",
+)
+def verify(
+    export_file: Path | None, checkpoints: tuple[Path, ...], key_files: tuple[Path, ...], unsigned_ok: bool
+) -> None:
     """Walk the whole event log and recompute its hash chain; exit 1 at the first bad event.
 
+    The chain alone cannot see a history rewritten and re-hashed by someone with database access, or a
+    tail cut off with the head row moved back: signed checkpoints (kept off the machine) can.
+
+    \b
     Example: kaohe verify                       (the database)
-             kaohe verify --file audit.jsonl    (an export, offline: no database needed)
+             kaohe verify --checkpoint cp/000000000120-20260301T080000Z.json --public-key kaohe.pub
+             kaohe verify --checkpoint a.json --checkpoint b.json    (each must still hold)
+             kaohe verify --file audit.jsonl --public-key kaohe.pub  (an export, offline: no database)
     """
     if export_file is not None:
-        verify_export_file(export_file)
+        if checkpoints:
+            fail("--checkpoint checks the database; give it without --file")
+        verify_export_file(export_file, load_keys(key_files), unsigned_ok)
+        return
+    if unsigned_ok:
+        fail("--unsigned-ok applies to --file only")
+    if checkpoints:
+        verify_checkpoints(checkpoints, key_files)
         return
     container = build(load_settings())
     try:
@@ -207,7 +242,7 @@ def _identity() -> Iterator[Identity]:
         container.close()
 
 
-for command in (act, projections, serve, api, worker, beat, history, scores, export, demo):
+for command in (act, projections, serve, api, worker, beat, history, scores, export, demo, checkpoint):
     main.add_command(command)
 
 if __name__ == "__main__":
