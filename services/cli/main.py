@@ -15,11 +15,13 @@ from services.bootstrap import build
 from services.cli.acts import act
 from services.cli.audit import export, history, scores, verify_export_file
 from services.cli.common import fail, load_settings
+from services.cli.database import db, grant
 from services.cli.integrity import PUBLIC_KEY_HELP, checkpoint, load_keys, verify_checkpoints
 from services.cli.projections import projections
 from services.cli.run import api, beat, serve, worker
 from services.demo.cli import demo
 from services.identity.accounts import Identity, IdentityError
+from services.infra.db import make_engine
 from services.infra.logs import get_logger
 from services.infra.migrate import current_revision, head_revision, migrate
 
@@ -35,19 +37,33 @@ def main() -> None:
 
 
 @main.command(name="migrate")
-def migrate_command() -> None:
+@click.option(
+    "--grant-app-role",
+    "app_role",
+    is_flag=True,
+    help="Then grant the user of KAOHE_DATABASE_URL what the application needs (kaohe db grant-app-role).",
+)
+def migrate_command(app_role: bool) -> None:
     """Create or upgrade the database schema (safe to run from several processes at once).
 
+    Connects as the schema owner: KAOHE_MIGRATE_DATABASE_URL when set, else KAOHE_DATABASE_URL.
+
+    \b
     Example: KAOHE_DATABASE_URL=postgresql://kaohe@db/kaohe kaohe migrate
+             KAOHE_MIGRATE_DATABASE_URL=postgresql://kaohe:…@db/kaohe \\
+             KAOHE_DATABASE_URL=postgresql://kaohe_app:…@db/kaohe kaohe migrate --grant-app-role
     """
-    container = build(load_settings())
+    settings = load_settings()
+    engine = make_engine(settings.owner_database_url, pool_size=1)
     try:
-        before, after = migrate(container.engine)
+        before, after = migrate(engine)
     except OperationalError as exc:
         fail(f"cannot reach the database: {exc.orig}")
     finally:
-        container.close()
+        engine.dispose()
     click.echo(f"schema at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    if app_role:
+        grant(settings, None)
 
 
 @main.command()
@@ -242,7 +258,7 @@ def _identity() -> Iterator[Identity]:
         container.close()
 
 
-for command in (act, projections, serve, api, worker, beat, history, scores, export, demo, checkpoint):
+for command in (act, projections, serve, api, worker, beat, history, scores, export, demo, checkpoint, db):
     main.add_command(command)
 
 if __name__ == "__main__":
