@@ -6,18 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from services.bootstrap import build
 from services.infra.settings import Settings
-from tests.conftest import PostgresDatabases
 from tests.workers.seed import run_campaign
 
 pytestmark = pytest.mark.postgres
@@ -27,22 +24,6 @@ KAOHE = [sys.executable, "-m", "services.cli.main"]
 def kaohe(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*KAOHE, *args], env={**os.environ, **env}, capture_output=True, text=True,
                           timeout=120, check=False)  # fmt: skip
-
-
-@pytest.fixture
-def app_role(pg_url: str, pg_databases: PostgresDatabases) -> Iterator[str]:
-    """A throw-away role (roles are cluster-wide: a unique name, dropped afterwards)."""
-    role = f"kaohe_app_{uuid.uuid4().hex[:8]}"
-    yield role
-    database = create_engine(
-        make_url(pg_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT", pool_size=1
-    )
-    with database.connect() as conn:  # its grants in this database and on the database itself
-        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
-            conn.execute(text(f'DROP OWNED BY "{role}"'))
-    database.dispose()
-    with pg_databases.admin.connect() as conn:
-        conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
 
 
 def _env(owner_url: str, app_url: str, tmp_path: Path) -> dict[str, str]:
