@@ -14,19 +14,22 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
-from services.eventstore.canonical import GENESIS_HASH, canonical_json, format_time
-from services.eventstore.checkpoint import Checkpoint, CheckpointError, signature_problem
+from services.eventstore.canonical import GENESIS_HASH, format_time
+from services.eventstore.checkpoint import Checkpoint
+from services.eventstore.manifest import FORMAT, Manifest, authenticity
 from services.eventstore.verify import RawEvent, iter_raw, raw_from_json, verify_events
-from services.infra.signing import ALGORITHM, PublicKey, SigningKey
+from services.infra.signing import PublicKey, SigningKey
 
-FORMAT = "kaohe-export/1"
+__all__ = [
+    "FORMAT", "ExportError", "FileCheck", "Manifest", "export_line", "export_range", "manifest_path",
+    "verify_file", "write_export",
+]  # fmt: skip
 FIELDS = (
     "position", "stream_id", "version", "event_id", "type", "schema_version", "data", "metadata",
     "recorded_at", "prev_hash", "hash",
@@ -58,69 +61,6 @@ def export_line(event: RawEvent) -> str:
         "hash": event.hash,
     }
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-@dataclass(frozen=True)
-class Manifest:
-    count: int
-    first_position: int
-    last_position: int
-    first_prev_hash: str
-    last_hash: str
-    sha256: str
-    created_at: str
-    file: str
-    format: str = FORMAT
-    checkpoint: dict[str, Any] | None = None
-    """A signed checkpoint of the log's head when the export was made (``Checkpoint.to_json``)."""
-    signature: dict[str, str] | None = None
-    """``{"algorithm", "key_id", "value"}`` over ``signed_bytes()``; None in manifests made before signing."""
-
-    def unsigned(self) -> dict[str, Any]:
-        value: dict[str, Any] = {
-            "format": self.format,
-            "file": self.file,
-            "count": self.count,
-            "first_position": self.first_position,
-            "last_position": self.last_position,
-            "first_prev_hash": self.first_prev_hash,
-            "last_hash": self.last_hash,
-            "sha256": self.sha256,
-            "created_at": self.created_at,
-        }
-        if self.checkpoint is not None:
-            value["checkpoint"] = self.checkpoint
-        return value
-
-    def signed_bytes(self) -> bytes:
-        """What the signature covers: every field but the signature, as canonical JSON."""
-        return canonical_json(self.unsigned()).encode("utf-8")
-
-    def to_json(self) -> dict[str, Any]:
-        value = self.unsigned()
-        if self.signature is not None:
-            value["signature"] = self.signature
-        return value
-
-    def signed(self, key: SigningKey) -> Manifest:
-        signature = {"algorithm": ALGORITHM, "key_id": key.key_id, "value": key.sign(self.signed_bytes())}
-        return replace(self, signature=signature)
-
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> Manifest:
-        return cls(
-            count=int(value["count"]),
-            first_position=int(value["first_position"]),
-            last_position=int(value["last_position"]),
-            first_prev_hash=str(value["first_prev_hash"]),
-            last_hash=str(value["last_hash"]),
-            sha256=str(value["sha256"]),
-            created_at=str(value["created_at"]),
-            file=str(value.get("file", "")),
-            format=str(value.get("format", FORMAT)),
-            checkpoint=value.get("checkpoint"),
-            signature=value.get("signature"),
-        )
 
 
 def export_range(head: int, first: int | None, last: int | None) -> tuple[int, int]:
@@ -250,7 +190,7 @@ def verify_file(
     report = progress or (lambda _n: None)
     result = FileCheck()
     start_hash, start_position = _start(path, result)
-    refused = _authenticity(result, keys or {}, unsigned_ok)
+    refused, result.checkpoint = authenticity(result.manifest, keys or {}, unsigned_ok, result.notes)
     if refused is not None:
         result.reason = refused
         return result
@@ -299,43 +239,6 @@ def _start(path: Path, result: FileCheck) -> tuple[str | None, int]:
         raise ExportError(f"{where.name} is not a Kaohe export manifest: {exc}") from None
     result.manifest = manifest
     return manifest.first_prev_hash, manifest.first_position - 1
-
-
-def _authenticity(result: FileCheck, keys: Mapping[str, PublicKey], unsigned_ok: bool) -> str | None:
-    """Why the manifest cannot be trusted (None: it can, or ``unsigned_ok`` lets an unsigned one through)."""
-    manifest = result.manifest
-    if manifest is None:
-        return None if unsigned_ok else "no manifest beside the file; --unsigned-ok checks the chain only"
-    signature = manifest.signature
-    if signature is None:
-        why = "the manifest is not signed (made before signing, or written by hand)"
-        return _unsigned(result, why, unsigned_ok)
-    key = keys.get(str(signature.get("key_id")))
-    if key is None:
-        known = ", ".join(sorted(keys)) or "none"
-        why = f"the manifest is signed by key {signature.get('key_id')}; the public keys given are: {known}"
-        return _unsigned(result, why, unsigned_ok)
-    if signature.get("algorithm") != ALGORITHM or not key.verify(
-        str(signature.get("value", "")), manifest.signed_bytes()
-    ):
-        return "the manifest's signature does not match its content (the manifest was altered)"
-    if manifest.checkpoint is not None:
-        try:
-            checkpoint = Checkpoint.from_json(manifest.checkpoint)
-        except CheckpointError as exc:
-            return f"the manifest's checkpoint: {exc}"
-        problem = signature_problem(checkpoint, keys)
-        if problem is not None:
-            return f"the manifest's checkpoint: {problem}"
-        result.checkpoint = checkpoint
-    return None
-
-
-def _unsigned(result: FileCheck, why: str, unsigned_ok: bool) -> str | None:
-    if not unsigned_ok:
-        return f"{why}; give --unsigned-ok to check it without its signature"
-    result.notes.append(f"{why}: its signature is not checked (--unsigned-ok)")
-    return None
 
 
 def _against_checkpoint(result: FileCheck, watched_hash: str | None) -> FileCheck:
