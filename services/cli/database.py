@@ -32,6 +32,7 @@ def grant_app_role_command(role: str | None) -> None:
     of KAOHE_DATABASE_URL, whose password (if the URL has one) the role is given. Connects with
     KAOHE_MIGRATE_DATABASE_URL. `kaohe migrate --grant-app-role` runs this after migrating.
 
+    \b
     Example: KAOHE_MIGRATE_DATABASE_URL=postgresql://kaohe:secret@db/kaohe \\
              KAOHE_DATABASE_URL=postgresql://kaohe_app:other@db/kaohe kaohe db grant-app-role
     """

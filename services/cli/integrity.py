@@ -35,7 +35,10 @@ def checkpoint() -> None:
     one every KAOHE_CHECKPOINT_SECONDS (default 3600) and every export writes one. Copy the files in
     KAOHE_CHECKPOINT_DIR (default DATA/checkpoints) and the public key off the machine.
 
+    \b
     Example: kaohe checkpoint keygen && kaohe checkpoint public-key > kaohe-checkpoint.pub
+             kaohe verify --checkpoint DATA/checkpoints/000000000120-20260301T080000Z.json \\
+                 --public-key kaohe-checkpoint.pub
     """
 
 

@@ -7,8 +7,10 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import text, update
 
+from services.cli.main import main
 from services.eventstore.canonical import GENESIS_HASH, canonical_json, event_hash, format_time
 from services.eventstore.tables import events_table
 from services.eventstore.verify import iter_raw
@@ -157,3 +159,13 @@ def test_keygen_makes_a_private_file_once_and_prints_the_public_key(sqlite_url: 
 def test_an_empty_log_has_nothing_to_checkpoint(sqlite_url: str, tmp_path: Path) -> None:
     result = kaohe(["checkpoint", "write"], sqlite_url, tmp_path)
     assert result.returncode == 1 and "the event log is empty" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["checkpoint"], ["checkpoint", "keygen"], ["checkpoint", "public-key"], ["checkpoint", "write"],
+     ["db", "grant-app-role"], ["verify"], ["migrate"]],
+)  # fmt: skip
+def test_every_integrity_command_has_help_with_an_example(command: list[str]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "Example" in result.output, result.output
