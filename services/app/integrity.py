@@ -88,7 +88,11 @@ class Integrity:
         holds this head (the periodic task on a quiet log). Returns the checkpoint and the new file."""
         head = self.store.head()
         if unless_unchanged:
-            newest = checkpoints.latest(self.settings.checkpoints)
+            try:
+                newest = checkpoints.latest(self.settings.checkpoints)
+            except CheckpointError as exc:  # an unreadable newest file must not stop the signing for good
+                log.warning("checkpoint_unreadable", error=str(exc))
+                newest = None
             key, _ = self.signing_key()
             if newest is not None and (newest.position, newest.hash, newest.key_id) == (
                 head.position,

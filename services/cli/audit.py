@@ -246,8 +246,8 @@ def verify_export_file(file: Path, keys: dict[str, PublicKey], unsigned_ok: bool
         click.echo(f"{file}: checked {result.checked} events: FAILED at {where}{position}: {result.reason}")
         sys.exit(1)
     against = " and matches its manifest" if result.manifest is not None else ""
-    if result.manifest is not None and result.manifest.signature is not None and not result.notes:
-        against = f" and matches its manifest, signed by {result.manifest.signature['key_id']}"
+    if result.signed_by is not None:
+        against = f" and matches its manifest, signed by {result.signed_by}"
     click.echo(
         f"{file}: checked {result.checked} events: the hash chain is intact{against} "
         f"(last position {result.last_position})"

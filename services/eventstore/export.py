@@ -140,6 +140,8 @@ class FileCheck:
     manifest: Manifest | None = None
     checkpoint: Checkpoint | None = None
     """The manifest's signed checkpoint, once its signature has been checked."""
+    signed_by: str | None = None
+    """The key id whose signature on the manifest was checked and holds."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -194,6 +196,9 @@ def verify_file(
     if refused is not None:
         result.reason = refused
         return result
+    signature = result.manifest.signature if result.manifest is not None else None
+    if signature is not None and str(signature.get("key_id")) in (keys or {}):
+        result.signed_by = str(signature["key_id"])  # present, and authenticity() found it holds
     digest = hashlib.sha256()
 
     def lines() -> Iterator[bytes]:

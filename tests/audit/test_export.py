@@ -64,7 +64,9 @@ def test_a_range_exports_and_verifies_from_its_manifest(recorded: Recorded, tmp_
     manifest = _export(recorded, path, "--from", "20", "--to", "60")
     assert (manifest["count"], manifest["first_position"], manifest["last_position"]) == (41, 20, 60)
     assert manifest["first_prev_hash"] != GENESIS_HASH
-    assert _verify(recorded, path)[0] == 0
+    code, output = _verify(recorded, path)
+    assert code == 0 and "matches its manifest, signed by ed25519:" in output, output
+    assert f"checkpoint (position {recorded.head}) is past this export's end" in output
 
 
 def test_one_altered_line_is_found_and_named(recorded: Recorded, tmp_path: Path) -> None:

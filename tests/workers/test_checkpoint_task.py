@@ -38,3 +38,7 @@ def test_the_task_signs_each_new_head_once(settings: Settings, sqlite_url: str) 
     assert len(keys) == 1 and settings.key_file.stat().st_mode & 0o077 == 0
     operations = worker_runtime.runtime().container.operations
     assert all(check.ok for check in operations.integrity.check(files, keys))
+
+    (folder / "999999999999-broken.json").write_text("{not json")
+    assert checkpoint.run() == 7, "an unreadable newest file does not stop the signing"
+    assert len(list(folder.glob("000000000007-*.json"))) >= 1
