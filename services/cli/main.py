@@ -116,7 +116,8 @@ def verify(
     if checkpoints:
         verify_checkpoints(checkpoints, key_files)
         return
-    container = build(load_settings())
+    settings = load_settings()
+    container = build(settings)
     try:
         result = container.operations.verify_log()
     except OperationalError as exc:
@@ -131,6 +132,13 @@ def verify(
     click.echo(
         f"checked {result.checked} events: the hash chain is intact (last position {result.last_position})"
     )
+    newest = max(settings.checkpoints.glob("[0-9]*.json"), default=None)
+    if newest is not None:
+        click.echo(
+            "note: the chain agrees with itself, which a re-hashed history would too; to show the log is "
+            f"what was signed: kaohe verify --checkpoint {newest} (better: a copy kept off this machine)",
+            err=True,
+        )
 
 
 @main.command()
