@@ -120,3 +120,19 @@ def database_url(request: pytest.FixtureRequest) -> str:
         request.applymarker(pytest.mark.postgres)
         return str(request.getfixturevalue("pg_url"))
     return str(request.getfixturevalue("sqlite_url"))
+
+
+@pytest.fixture
+def app_role(pg_url: str, pg_databases: PostgresDatabases) -> Iterator[str]:
+    """A throw-away role (roles are cluster-wide: a unique name, dropped afterwards)."""
+    role = f"kaohe_app_{uuid.uuid4().hex[:8]}"
+    yield role
+    database = create_engine(
+        make_url(pg_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT", pool_size=1
+    )
+    with database.connect() as conn:  # its grants in this database and on the database itself
+        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+    database.dispose()
+    with pg_databases.admin.connect() as conn:
+        conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 
-from services.infra.broker import SWEEP, celery_config
+from services.infra.broker import CHECKPOINT, SWEEP, celery_config
 from services.infra.settings import Settings
 from workers import signals
 
@@ -12,7 +12,10 @@ from workers import signals
 def create_celery(settings: Settings) -> Celery:
     app = Celery("kaohe", include=["workers.tasks"], set_as_current=True)
     app.conf.update(celery_config(settings))
-    app.conf.beat_schedule = {"sweep": {"task": SWEEP, "schedule": settings.sweep_seconds}}
+    app.conf.beat_schedule = {
+        "sweep": {"task": SWEEP, "schedule": settings.sweep_seconds},
+        "checkpoint": {"task": CHECKPOINT, "schedule": settings.checkpoint_seconds},
+    }
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
     return app
 

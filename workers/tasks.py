@@ -1,13 +1,15 @@
-"""Celery tasks: projections catch up, the periodic sweep, a rebuild. Each is safe to run twice."""
+"""Celery tasks: projections catch up, the periodic sweep, a rebuild, renders, signed checkpoints. Each is
+safe to run twice."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from services.app.commands import CommandRunner
+from services.app.integrity import CheckpointError
 from services.app.reports import pending_reports, set_progress
 from services.infra.artifacts import ArtifactStore
-from services.infra.broker import CATCH_UP, REBUILD, RENDER, RENDER_GRACE_SECONDS, SWEEP
+from services.infra.broker import CATCH_UP, CHECKPOINT, REBUILD, RENDER, RENDER_GRACE_SECONDS, SWEEP
 from services.infra.dispatch import send_catch_up
 from services.infra.logs import get_logger
 from services.projections.registry import PROJECTIONS
@@ -58,3 +60,16 @@ def render(report_id: str) -> str:
     store = ArtifactStore(container.settings.data_dir / "artifacts")
     limit = container.settings.render_seconds
     return render_report(CommandRunner(container.store), store, report_id, limit)
+
+
+@kaohe_task(app, CHECKPOINT)
+def checkpoint() -> int:
+    """Sign the log's head into the checkpoints folder (beat, every KAOHE_CHECKPOINT_SECONDS); nothing new
+    when the newest file already holds this head, nothing at all while the log is empty."""
+    try:
+        signed, path = runtime().container.operations.integrity.checkpoint(unless_unchanged=True)
+    except CheckpointError:
+        return 0
+    if path is None:
+        log.info("checkpoint_unchanged", position=signed.position)
+    return signed.position

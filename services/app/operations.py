@@ -5,10 +5,11 @@ The command line reaches the event store and the projections through here, never
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.app.integrity import Integrity, PublicKey
 from services.eventstore.export import (
     ExportError,
     FileCheck,
@@ -50,14 +51,24 @@ class Operations:
     store: EventStore
     settings: Settings
 
+    @property
+    def integrity(self) -> Integrity:
+        return Integrity(self.store, self.settings)
+
     def verify_log(self) -> VerifyResult:
         return verify_database(self.store.engine)
 
     def export(
         self, file: Path, first: int | None, last: int | None, progress: Callable[[int], None]
-    ) -> Manifest:
+    ) -> tuple[Manifest, Path]:
+        """The export and its signed manifest, which carries a checkpoint of the head (also written to the
+        checkpoints folder). Returns the manifest and the checkpoint file."""
         start, end = export_range(self.store.head().position, first, last)
-        return write_export(self.store.engine, file, start, end, progress)
+        integrity = self.integrity
+        key, _ = integrity.signing_key()
+        checkpoint = integrity.sign_head()
+        written = integrity.write(checkpoint)
+        return write_export(self.store.engine, file, start, end, progress, key, checkpoint), written
 
     def export_size(self, first: int | None, last: int | None) -> int:
         start, end = export_range(self.store.head().position, first, last)
@@ -97,6 +108,9 @@ class Operations:
             runner.catch_up(name)
 
 
-def verify_export(file: Path, progress: Callable[[int], None]) -> FileCheck:
-    """An export checked offline, with no database; names the first bad line."""
-    return verify_file(file, progress)
+def verify_export(
+    file: Path, progress: Callable[[int], None], keys: Mapping[str, PublicKey], unsigned_ok: bool = False
+) -> FileCheck:
+    """An export checked offline, with no database: its manifest's signature, then its chain; names the
+    first bad line."""
+    return verify_file(file, progress, keys, unsigned_ok)

@@ -20,6 +20,7 @@ from domain.campaign.state import CampaignState
 from domain.campaign.types import UnitGroup
 from domain.shared.errors import DomainError, NotFound
 from services.app.errors import AccessDenied, InvalidInput
+from services.app.integrity import CheckpointError, PublicKey, SigningKeyError
 from services.app.operations import ExportError, manifest_path, verify_export
 from services.app.queries import Queries
 from services.app.replay import AsOf, HistoryFilter
@@ -197,7 +198,9 @@ def export(file: Path, first: int | None, last: int | None) -> None:
     One event per line exactly as stored (position, stream_id, version, event_id, type, schema_version,
     data, metadata, recorded_at, prev_hash, hash; payloads not upcast). The manifest records the count,
     the first and last positions, the prev_hash of the first event, the hash of the last, the file's
-    sha256 and when it was made. `kaohe verify --file FILE` checks it with no database.
+    sha256, when it was made and a signed checkpoint of the log's head (also written to the checkpoints
+    folder), and is signed with the checkpoint key. `kaohe verify --file FILE --public-key KEY` checks it
+    with no database.
 
     Example: kaohe export --from 1 --to 500 audit-2023.jsonl
     """
@@ -209,22 +212,25 @@ def export(file: Path, first: int | None, last: int | None) -> None:
             fail(str(exc))
         with click.progressbar(length=count, label="exporting", file=sys.stderr) as bar:
             try:
-                manifest = operations.export(file, first, last, bar.update)
-            except (ExportError, OSError) as exc:
+                manifest, checkpoint = operations.export(file, first, last, bar.update)
+            except (ExportError, CheckpointError, SigningKeyError, OSError) as exc:
                 fail(f"cannot write {file}: {exc}")
+    signer = manifest.signature["key_id"] if manifest.signature else "-"
     click.echo(
         f"exported {manifest.count} events (positions {manifest.first_position}–{manifest.last_position}) "
-        f"to {file}; manifest {manifest_path(file)} (last hash {manifest.last_hash})"
+        f"to {file}; manifest {manifest_path(file)} (last hash {manifest.last_hash}) signed by {signer}; "
+        f"checkpoint {checkpoint}"
     )
 
 
-def verify_export_file(file: Path) -> None:
-    """`kaohe verify --file FILE`: the chain of an export, offline; exit 1 naming the first bad line."""
+def verify_export_file(file: Path, keys: dict[str, PublicKey], unsigned_ok: bool) -> None:
+    """`kaohe verify --file FILE`: the manifest's signature and the chain of an export, offline; exit 1
+    naming the first bad line."""
     if not file.is_file():
         fail(f"no export file at {file}")
     try:
         with click.progressbar(length=file.stat().st_size, label="verifying", file=sys.stderr) as bar:
-            result = verify_export(file, bar.update)
+            result = verify_export(file, bar.update, keys, unsigned_ok)
     except ExportError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -232,11 +238,16 @@ def verify_export_file(file: Path) -> None:
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if not result.ok:
+        if result.bad_line is None and result.bad_position is None and result.checked == 0:
+            click.echo(f"{file}: FAILED: {result.reason}")
+            sys.exit(1)
         where = f"line {result.bad_line}" if result.bad_line is not None else "end of file"
         position = f" (position {result.bad_position})" if result.bad_position is not None else ""
         click.echo(f"{file}: checked {result.checked} events: FAILED at {where}{position}: {result.reason}")
         sys.exit(1)
     against = " and matches its manifest" if result.manifest is not None else ""
+    if result.signed_by is not None:
+        against = f" and matches its manifest, signed by {result.signed_by}"
     click.echo(
         f"{file}: checked {result.checked} events: the hash chain is intact{against} "
         f"(last position {result.last_position})"

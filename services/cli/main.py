@@ -16,10 +16,13 @@ from services.cli.acts import act
 from services.cli.audit import export, history, scores, verify_export_file
 from services.cli.calendar import calendar
 from services.cli.common import fail, load_settings
+from services.cli.database import db, grant
+from services.cli.integrity import PUBLIC_KEY_HELP, checkpoint, load_keys, verify_checkpoints
 from services.cli.projections import projections
 from services.cli.run import api, beat, serve, worker
 from services.demo.cli import demo
 from services.identity.accounts import Identity, IdentityError
+from services.infra.db import make_engine
 from services.infra.logs import get_logger
 from services.infra.migrate import current_revision, head_revision, migrate
 
@@ -35,19 +38,33 @@ def main() -> None:
 
 
 @main.command(name="migrate")
-def migrate_command() -> None:
+@click.option(
+    "--grant-app-role",
+    "app_role",
+    is_flag=True,
+    help="Then grant the user of KAOHE_DATABASE_URL what the application needs (kaohe db grant-app-role).",
+)
+def migrate_command(app_role: bool) -> None:
     """Create or upgrade the database schema (safe to run from several processes at once).
 
+    Connects as the schema owner: KAOHE_MIGRATE_DATABASE_URL when set, else KAOHE_DATABASE_URL.
+
+    \b
     Example: KAOHE_DATABASE_URL=postgresql://kaohe@db/kaohe kaohe migrate
+             KAOHE_MIGRATE_DATABASE_URL=postgresql://kaohe:…@db/kaohe \\
+             KAOHE_DATABASE_URL=postgresql://kaohe_app:…@db/kaohe kaohe migrate --grant-app-role
     """
-    container = build(load_settings())
+    settings = load_settings()
+    engine = make_engine(settings.owner_database_url, pool_size=1)
     try:
-        before, after = migrate(container.engine)
+        before, after = migrate(engine)
     except OperationalError as exc:
         fail(f"cannot reach the database: {exc.orig}")
     finally:
-        container.close()
+        engine.dispose()
     click.echo(f"schema at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    if app_role:
+        grant(settings, None)
 
 
 @main.command()
@@ -57,16 +74,51 @@ def migrate_command() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Check an export (kaohe export) offline instead of the database; names the first bad line.",
 )
-def verify(export_file: Path | None) -> None:
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A signed checkpoint file (repeatable): after the chain, check that the log still holds it.",
+)
+@click.option(
+    "--public-key",
+    "key_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=PUBLIC_KEY_HELP,
+)
+@click.option(
+    "--unsigned-ok",
+    is_flag=True,
+    help="With --file: accept an export with no manifest, an unsigned one, or one signed by a key not given.",
+)
+def verify(
+    export_file: Path | None, checkpoints: tuple[Path, ...], key_files: tuple[Path, ...], unsigned_ok: bool
+) -> None:
     """Walk the whole event log and recompute its hash chain; exit 1 at the first bad event.
 
+    The chain alone cannot see a history rewritten and re-hashed by someone with database access, or a
+    tail cut off with the head row moved back: signed checkpoints (kept off the machine) can.
+
+    \b
     Example: kaohe verify                       (the database)
-             kaohe verify --file audit.jsonl    (an export, offline: no database needed)
+             kaohe verify --checkpoint cp/000000000120-20260301T080000Z.json --public-key kaohe.pub
+             kaohe verify --checkpoint a.json --checkpoint b.json    (each must still hold)
+             kaohe verify --file audit.jsonl --public-key kaohe.pub  (an export, offline: no database)
     """
     if export_file is not None:
-        verify_export_file(export_file)
+        if checkpoints:
+            fail("--checkpoint checks the database; give it without --file")
+        verify_export_file(export_file, load_keys(key_files), unsigned_ok)
         return
-    container = build(load_settings())
+    if unsigned_ok:
+        fail("--unsigned-ok applies to --file only")
+    if checkpoints:
+        verify_checkpoints(checkpoints, key_files)
+        return
+    settings = load_settings()
+    container = build(settings)
     try:
         result = container.operations.verify_log()
     except OperationalError as exc:
@@ -81,6 +133,13 @@ def verify(export_file: Path | None) -> None:
     click.echo(
         f"checked {result.checked} events: the hash chain is intact (last position {result.last_position})"
     )
+    newest = max(settings.checkpoints.glob("[0-9]*.json"), default=None)
+    if newest is not None:
+        click.echo(
+            "note: the chain agrees with itself, which a re-hashed history would too; to show the log is "
+            f"what was signed: kaohe verify --checkpoint {newest} (better: a copy kept off this machine)",
+            err=True,
+        )
 
 
 @main.command()
@@ -208,7 +267,22 @@ def _identity() -> Iterator[Identity]:
         container.close()
 
 
-for command in (act, projections, serve, api, worker, beat, history, scores, export, demo, calendar):
+_COMMANDS = (
+    act,
+    projections,
+    serve,
+    api,
+    worker,
+    beat,
+    history,
+    scores,
+    export,
+    demo,
+    calendar,
+    checkpoint,
+    db,
+)
+for command in _COMMANDS:
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ import sys
 import click
 from sqlalchemy.exc import OperationalError
 
-from services.bootstrap import build
 from services.cli.common import fail, load_settings
 from services.infra.broker import QUEUES
+from services.infra.db import make_engine
 from services.infra.migrate import migrate
 from services.infra.settings import Settings
 from services.infra.supervise import Supervisor
@@ -50,13 +50,13 @@ def beat_argv(settings: Settings, level: str) -> list[str]:
 
 
 def _migrate(settings: Settings) -> None:
-    container = build(settings)
+    engine = make_engine(settings.owner_database_url, pool_size=1)
     try:
-        migrate(container.engine)
+        migrate(engine)
     except OperationalError as exc:
         fail(f"cannot reach the database: {exc.orig}")
     finally:
-        container.close()
+        engine.dispose()
 
 
 @click.command()

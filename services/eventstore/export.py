@@ -3,7 +3,9 @@
 One event per line, exactly as stored (payloads raw, not upcast), so an auditor can recompute the hash chain
 with nothing but this file: ``kaohe verify --file`` needs no database. The manifest (``FILE.manifest.json``)
 pins what the chain alone cannot: where the file starts (the ``prev_hash`` of its first event), where it ends
-(count, last position, last hash) and the file's own sha256, so a line cut from the end is found too.
+(count, last position, last hash) and the file's own sha256, so a line cut from the end is found too. The
+manifest is signed (Ed25519, the checkpoint key) and carries a signed checkpoint of the log's head taken at
+export time: a file and manifest rewritten together no longer carry a signature the public key accepts.
 """
 
 from __future__ import annotations
@@ -11,18 +13,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
 from services.eventstore.canonical import GENESIS_HASH, format_time
+from services.eventstore.checkpoint import Checkpoint
+from services.eventstore.manifest import FORMAT, Manifest, authenticity
 from services.eventstore.verify import RawEvent, iter_raw, raw_from_json, verify_events
+from services.infra.signing import PublicKey, SigningKey
 
-FORMAT = "kaohe-export/1"
+__all__ = [
+    "FORMAT", "ExportError", "FileCheck", "Manifest", "export_line", "export_range", "manifest_path",
+    "verify_file", "write_export",
+]  # fmt: skip
 FIELDS = (
     "position", "stream_id", "version", "event_id", "type", "schema_version", "data", "metadata",
     "recorded_at", "prev_hash", "hash",
@@ -56,46 +63,6 @@ def export_line(event: RawEvent) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
-class Manifest:
-    count: int
-    first_position: int
-    last_position: int
-    first_prev_hash: str
-    last_hash: str
-    sha256: str
-    created_at: str
-    file: str
-    format: str = FORMAT
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": self.format,
-            "file": self.file,
-            "count": self.count,
-            "first_position": self.first_position,
-            "last_position": self.last_position,
-            "first_prev_hash": self.first_prev_hash,
-            "last_hash": self.last_hash,
-            "sha256": self.sha256,
-            "created_at": self.created_at,
-        }
-
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> Manifest:
-        return cls(
-            count=int(value["count"]),
-            first_position=int(value["first_position"]),
-            last_position=int(value["last_position"]),
-            first_prev_hash=str(value["first_prev_hash"]),
-            last_hash=str(value["last_hash"]),
-            sha256=str(value["sha256"]),
-            created_at=str(value["created_at"]),
-            file=str(value.get("file", "")),
-            format=str(value.get("format", FORMAT)),
-        )
-
-
 def export_range(head: int, first: int | None, last: int | None) -> tuple[int, int]:
     """The positions to write, both included; refuses a range outside the log."""
     start = 1 if first is None else first
@@ -111,10 +78,17 @@ def export_range(head: int, first: int | None, last: int | None) -> tuple[int, i
     return start, end
 
 
-def write_export(
-    engine: Engine, path: Path, first: int, last: int, progress: Progress | None = None
+def write_export(  # noqa: PLR0917
+    engine: Engine,
+    path: Path,
+    first: int,
+    last: int,
+    progress: Progress | None = None,
+    key: SigningKey | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> Manifest:
-    """Write positions ``first..last`` to ``path`` (via a temporary file) and the manifest beside it."""
+    """Write positions ``first..last`` to ``path`` (via a temporary file) and the manifest beside it,
+    signed with ``key`` and carrying ``checkpoint`` when given."""
     report = progress or (lambda _n: None)
     digest = hashlib.sha256()
     count, first_prev, last_hash = 0, GENESIS_HASH, GENESIS_HASH
@@ -145,7 +119,10 @@ def write_export(
         sha256=digest.hexdigest(),
         created_at=format_time(datetime.now(UTC)),
         file=path.name,
+        checkpoint=checkpoint.to_json() if checkpoint is not None else None,
     )
+    if key is not None:
+        manifest = manifest.signed(key)
     text = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n"
     manifest_path(path).write_text(text, encoding="utf-8")
     return manifest
@@ -161,6 +138,10 @@ class FileCheck:
     bad_position: int | None = None
     reason: str | None = None
     manifest: Manifest | None = None
+    checkpoint: Checkpoint | None = None
+    """The manifest's signed checkpoint, once its signature has been checked."""
+    signed_by: str | None = None
+    """The key id whose signature on the manifest was checked and holds."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -171,11 +152,13 @@ class FileCheck:
 class _Lines:
     """Events from the file's lines, remembering each one's line number; stops at a line it cannot read."""
 
-    def __init__(self, lines: Iterable[bytes]) -> None:
+    def __init__(self, lines: Iterable[bytes], watch: int | None = None) -> None:
         self.lines = lines
         self.numbers: list[int] = []
         self.last_hash = GENESIS_HASH
         self.unreadable: tuple[int, str] | None = None
+        self.watch = watch
+        self.watched_hash: str | None = None
 
     def __iter__(self) -> Iterator[RawEvent]:
         for number, raw in enumerate(self.lines, start=1):
@@ -192,14 +175,30 @@ class _Lines:
                 return
             self.numbers.append(number)
             self.last_hash = event.hash
+            if event.position == self.watch:
+                self.watched_hash = event.hash
             yield event
 
 
-def verify_file(path: Path, progress: Progress | None = None) -> FileCheck:
-    """Recompute the chain of an export, line by line, against its manifest when there is one."""
+def verify_file(
+    path: Path,
+    progress: Progress | None = None,
+    keys: Mapping[str, PublicKey] | None = None,
+    unsigned_ok: bool = False,
+) -> FileCheck:
+    """Check the manifest's signature with ``keys`` (by key id), then recompute the chain of the export,
+    line by line, against the manifest. A missing manifest, an unsigned one or one signed by a key not
+    given fails unless ``unsigned_ok``; a signature that does not match always fails."""
     report = progress or (lambda _n: None)
     result = FileCheck()
     start_hash, start_position = _start(path, result)
+    refused, result.checkpoint = authenticity(result.manifest, keys or {}, unsigned_ok, result.notes)
+    if refused is not None:
+        result.reason = refused
+        return result
+    signature = result.manifest.signature if result.manifest is not None else None
+    if signature is not None and str(signature.get("key_id")) in (keys or {}):
+        result.signed_by = str(signature["key_id"])  # present, and authenticity() found it holds
     digest = hashlib.sha256()
 
     def lines() -> Iterator[bytes]:
@@ -209,7 +208,7 @@ def verify_file(path: Path, progress: Progress | None = None) -> FileCheck:
                 report(len(raw))
                 yield raw
 
-    source = _Lines(lines())
+    source = _Lines(lines(), result.checkpoint.position if result.checkpoint is not None else None)
     if start_hash is None:  # no manifest: start from the first line's own link (and say so)
         source_iter = iter(source)
         first = next(source_iter, None)
@@ -227,7 +226,8 @@ def verify_file(path: Path, progress: Progress | None = None) -> FileCheck:
     if source.unreadable is not None:
         number, why = source.unreadable
         return _bad(result, source, number, checked.last_position + 1, why)
-    return _against_manifest(result, digest.hexdigest(), source.last_hash)
+    _against_manifest(result, digest.hexdigest(), source.last_hash)
+    return _against_checkpoint(result, source.watched_hash)
 
 
 def _start(path: Path, result: FileCheck) -> tuple[str | None, int]:
@@ -244,6 +244,21 @@ def _start(path: Path, result: FileCheck) -> tuple[str | None, int]:
         raise ExportError(f"{where.name} is not a Kaohe export manifest: {exc}") from None
     result.manifest = manifest
     return manifest.first_prev_hash, manifest.first_position - 1
+
+
+def _against_checkpoint(result: FileCheck, watched_hash: str | None) -> FileCheck:
+    checkpoint, manifest = result.checkpoint, result.manifest
+    if not result.ok or checkpoint is None or manifest is None:
+        return result
+    if checkpoint.position > manifest.last_position:
+        result.notes.append(
+            f"the manifest's checkpoint (position {checkpoint.position}) is past this export's end; "
+            "kaohe verify --checkpoint checks it against the database"
+        )
+    elif checkpoint.position >= manifest.first_position and watched_hash != checkpoint.hash:
+        result.reason = "the event's hash differs from the one the manifest's signed checkpoint holds"
+        result.bad_position = checkpoint.position
+    return result
 
 
 def _chain(first: RawEvent, rest: Iterator[RawEvent]) -> Iterator[RawEvent]:

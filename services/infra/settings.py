@@ -33,6 +33,15 @@ class Settings:
     render_seconds: float = 120.0
     """The longest one report may render. Then it is stopped and recorded as failed (a report worker with
     the prefork pool also kills the pool process ``RENDER_GRACE_SECONDS`` later if it does not stop)."""
+    migrate_database_url: str | None = None
+    """The schema owner's connection for ``kaohe migrate`` (default: ``database_url``); the application
+    itself connects as a role that may only read and append to the log."""
+    checkpoint_key_file: Path | None = None
+    """The Ed25519 key signing checkpoints and export manifests (default ``DATA/checkpoint-ed25519.key``)."""
+    checkpoint_dir: Path | None = None
+    """Where signed checkpoints are written (default ``DATA/checkpoints``)."""
+    checkpoint_seconds: float = 3600.0
+    """How often beat asks a worker to sign a checkpoint of the log's head."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -56,11 +65,28 @@ class Settings:
             rebuild_batch=_batch(env, "KAOHE_REBUILD_BATCH", 5000),
             token_cache_seconds=_cache_seconds(env.get("KAOHE_TOKEN_CACHE_SECONDS", "")),
             render_seconds=_seconds(env, "KAOHE_RENDER_SECONDS", 120.0),
+            migrate_database_url=_optional_url(env.get("KAOHE_MIGRATE_DATABASE_URL", "")),
+            checkpoint_key_file=_path(env, "KAOHE_CHECKPOINT_KEY_FILE", data_dir / "checkpoint-ed25519.key"),
+            checkpoint_dir=_path(env, "KAOHE_CHECKPOINT_DIR", data_dir / "checkpoints"),
+            checkpoint_seconds=_seconds(env, "KAOHE_CHECKPOINT_SECONDS", 3600.0, most=86400.0),
         )
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def owner_database_url(self) -> str:
+        """The connection that migrates and grants: the owner's when it is set apart."""
+        return self.migrate_database_url or self.database_url
+
+    @property
+    def key_file(self) -> Path:
+        return self.checkpoint_key_file or self.data_dir / "checkpoint-ed25519.key"
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.checkpoint_dir or self.data_dir / "checkpoints"
 
 
 def normalise_database_url(url: str) -> str:
@@ -73,14 +99,23 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def _optional_url(raw: str) -> str | None:
+    return normalise_database_url(raw.strip()) if raw.strip() else None
+
+
+def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = env.get(name, "").strip()
+    return Path(raw).expanduser().resolve() if raw else default
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, most: float = 3600.0) -> float:
     raw = env.get(name, "").strip()
     try:
         value = float(raw) if raw else default
     except ValueError:
         raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if not 0 < value <= 3600:
-        raise SettingsError(f"{name} must be between 0 and 3600 seconds, not {raw!r}")
+    if not 0 < value <= most:
+        raise SettingsError(f"{name} must be between 0 and {most:g} seconds, not {raw!r}")
     return value
 
 

@@ -17,6 +17,7 @@ PINNED = {
     "kaohe.projections.sweep",
     "kaohe.projections.rebuild",
     "kaohe.reports.render",
+    "kaohe.integrity.checkpoint",
 }
 
 
@@ -53,6 +54,7 @@ def test_configuration_json_only_late_acks_one_at_a_time(tmp_path: Path) -> None
     )
     assert conf.worker_hijack_root_logger is False
     assert conf.beat_schedule["sweep"] == {"task": "kaohe.projections.sweep", "schedule": 2}
+    assert conf.beat_schedule["checkpoint"] == {"task": "kaohe.integrity.checkpoint", "schedule": 3600}
 
 
 def test_embedded_broker_lives_in_the_data_folder(tmp_path: Path) -> None:

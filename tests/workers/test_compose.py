@@ -13,11 +13,15 @@ import pytest
 import redis
 import yaml
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
+from services.bootstrap import build
 from services.infra.db import make_engine
+from services.infra.settings import Settings, normalise_database_url
 from services.projections.tables import task_counts_table
 from tests.conftest import machine_lock, missing_service
 from tests.workers.procs import base_env, eventually, free_port, start, stop
+from tests.workers.seed import run_campaign
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 COMPOSE = Path(__file__).resolve().parents[2] / "compose.yaml"
@@ -40,19 +44,27 @@ def redis_url() -> Iterator[str]:
 class Compose:
     """compose.yaml's services, their commands rewritten for this machine."""
 
-    def __init__(self, tmp: Path, database_url: str, broker_url: str) -> None:
+    def __init__(self, tmp: Path, owner_url: str, app_url: str, broker_url: str) -> None:
         self.spec: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
         self.tmp = tmp
         self.port = free_port()
         kaohe = self.spec["x-kaohe"]["environment"]
-        overrides = {
-            "KAOHE_DATABASE_URL": database_url,
+        self.overrides = {
+            "KAOHE_DATABASE_URL": app_url,
+            "KAOHE_MIGRATE_DATABASE_URL": owner_url,
             "KAOHE_BROKER_URL": broker_url,
             "KAOHE_SWEEP_SECONDS": "1",
+            "KAOHE_CHECKPOINT_SECONDS": "1",
+            "KAOHE_DATA_DIR": str(tmp),
         }
-        self.env = base_env(
-            tmp, **{**{k: str(v) for k, v in kaohe.items()}, **overrides, "KAOHE_DATA_DIR": str(tmp)}
-        )
+        self.env = base_env(tmp, **{**{k: str(v) for k, v in kaohe.items()}, **self._local_env(kaohe)})
+
+    def _local_env(self, environment: dict[str, Any]) -> dict[str, str]:
+        """A service's own variables, those that name compose's hosts replaced by this machine's."""
+        return {k: self.overrides.get(k, str(v)) for k, v in environment.items()}
+
+    def env_for(self, service: str) -> dict[str, str]:
+        return {**self.env, **self._local_env(self.spec["services"][service].get("environment", {}))}
 
     def argv(self, words: list[str]) -> list[str]:
         head = {
@@ -78,20 +90,33 @@ class Compose:
         )
 
 
-def test_compose_services_come_up_in_order(tmp_path: Path, pg_url: str, redis_url: str) -> None:
-    compose = Compose(tmp_path, pg_url, redis_url)
+def test_compose_services_come_up_in_order(
+    tmp_path: Path, pg_url: str, redis_url: str, app_role: str
+) -> None:
+    app_url = make_url(pg_url).set(username=app_role, password="app").render_as_string(hide_password=False)
+    compose = Compose(tmp_path, pg_url, app_url, redis_url)
     services = compose.spec["services"]
     assert {"postgres", "redis", "migrate", "api", "worker", "renderer", "beat"} <= set(services)
     for name in ("api", "worker", "renderer", "beat"):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
         assert "healthcheck" in services[name]
+        assert "KAOHE_MIGRATE_DATABASE_URL" not in services[name]["environment"], "only migrate is the owner"
     assert all("healthcheck" in services[s] for s in ("postgres", "redis"))
+    assert make_url(services["migrate"]["environment"]["KAOHE_MIGRATE_DATABASE_URL"]).username == "kaohe"
+    assert make_url(services["api"]["environment"]["KAOHE_DATABASE_URL"]).username == "kaohe_app"
     migrate = subprocess.run(
-        compose.command("migrate"), env=compose.env, capture_output=True, timeout=60, check=False
+        compose.command("migrate"),
+        env=compose.env_for("migrate"),
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     assert migrate.returncode == 0, migrate.stderr
+    granted = migrate.stdout.decode()
+    assert f"role {app_role}: " in granted and "; events SELECT, INSERT;" in granted
+    _record_a_campaign(app_url, tmp_path)  # as the application's role
     running = {
-        name: start(compose.command(name), compose.env, tmp_path / f"{name}.log")
+        name: start(compose.command(name), compose.env_for(name), tmp_path / f"{name}.log")
         for name in ("api", "worker", "renderer", "beat")
     }
     try:
@@ -101,13 +126,23 @@ def test_compose_services_come_up_in_order(tmp_path: Path, pg_url: str, redis_ur
         eventually(lambda: compose.healthy("api"), 10, "the api healthcheck")
         eventually(lambda: compose.healthy("worker"), 40, "the worker to answer celery inspect ping")
         eventually(lambda: _sweeps(pg_url) > 0, 30, "beat to schedule the sweep and the worker to run it")
+        eventually(lambda: list((tmp_path / "checkpoints").glob("*.json")), 30, "a signed checkpoint")
         assert compose.healthy("beat")
     finally:
         for child in running.values():
             stop(child)
     logs = {name: (tmp_path / f"{name}.log").read_text() for name in running}
     assert "Scheduler: Sending due task sweep" in logs["beat"]
+    assert "Scheduler: Sending due task checkpoint" in logs["beat"]
     assert "kaohe-reports" in logs["renderer"] and "kaohe-reports" not in logs["worker"], "queues split"
+
+
+def _record_a_campaign(app_url: str, tmp: Path) -> None:
+    container = build(Settings(data_dir=tmp, database_url=normalise_database_url(app_url)))
+    try:
+        run_campaign(container.store)
+    finally:
+        container.close()
 
 
 def _sweeps(database_url: str) -> int:
