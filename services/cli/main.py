@@ -15,6 +15,7 @@ from services.bootstrap import build
 from services.cli.acts import act
 from services.cli.audit import export, history, scores, verify_export_file
 from services.cli.common import fail, load_settings
+from services.cli.orgs import org
 from services.cli.projections import projections
 from services.cli.run import api, beat, serve, worker
 from services.demo.cli import demo
@@ -116,20 +117,24 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="What the user does.")
 @click.option(
-    "--unit", default=None, help="The unit the user acts for (needed for co-lead and assessed units)."
+    "--org",
+    "organisation",
+    default=None,
+    help="The organisation a co-lead or assessed unit account belongs to: its id, name or 统一社会信用代码.",
 )
+@click.option("--unit", default=None, help="Same as --org, by the organisation's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_add(name: str, role: str, unit: str | None, password_stdin: bool) -> None:
-    """Add a user with a role (and the unit they act for).
+def users_add(name: str, role: str, organisation: str | None, unit: str | None, password_stdin: bool) -> None:
+    """Add a user with a role (and, for unit accounts, the registered organisation they belong to).
 
-    Example: echo 's3cret-pass' | kaohe users add li --role assessed_unit --unit 汉滨区 --password-stdin
+    Example: echo 's3cret-pass' | kaohe users add li --role assessed_unit --org 汉滨区 --password-stdin
     """
     if not password_stdin:
         fail("give the password on standard input with --password-stdin")
     password = sys.stdin.readline().rstrip("\n")
     with _identity() as identity:
         try:
-            user = identity.add_user(name, role, password, unit)
+            user = identity.add_user(name, role, password, unit, organisation=organisation)
         except IdentityError as exc:
             fail(f"{exc.field}: {exc.message}")
     click.echo(f"added {user.name} ({user.role.value}{', ' + user.unit if user.unit else ''})")
@@ -207,7 +212,7 @@ def _identity() -> Iterator[Identity]:
         container.close()
 
 
-for command in (act, projections, serve, api, worker, beat, history, scores, export, demo):
+for command in (act, projections, serve, api, worker, beat, history, scores, export, demo, org):
     main.add_command(command)
 
 if __name__ == "__main__":
