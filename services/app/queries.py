@@ -6,6 +6,7 @@ position the caller must see; "as of" reads, and the fallback while a projection
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -362,6 +363,8 @@ class Queries:
         state, _ = load_campaign(self.runner, campaign_id, AsOf())
         access.require_campaign(state, user)
         mine = own_unit(state, user)
+        if wanted.unit:
+            wanted = dataclasses.replace(wanted, unit=access.resolve_unit(state, wanted.unit))
         if user.role in access.ACTS_FOR_A_UNIT:
             documents = False
         store = self.runner.store

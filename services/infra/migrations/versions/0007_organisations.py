@@ -1,7 +1,7 @@
 """Organisations: the bodies unit accounts belong to and campaigns enrol (统一社会信用代码 optional).
 
 Users gain ``organisation_id``; ``users.unit`` keeps the organisation's name for display. Accounts made
-before this carry a unit string only: `kaohe org add` the body, then `kaohe user bind` (docs/visibility.md).
+before this carry a unit string only and match units by exact name (docs/visibility.md).
 
 Revision ID: 0007
 Revises: 0005 (re-chained onto 0006 of the identity branch when the two merge)
