@@ -73,7 +73,7 @@ def render_document(
         notice=DONE.get(request.query_params.get("done", "")) if error is None else None,
         actions=task_actions(state, user, queries.users(user)) if live else [],
         withdraw=live and may_withdraw(state, user),
-        registers=queries.registers(user) if live else [],
+        registers=queries.registers(user) if live and Core.may(user, "assignNumber") else [],
         report_to=found.report_to,
         form_id=new_form_id(),
         reports=report_section(request, queries, state) if live else None,

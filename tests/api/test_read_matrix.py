@@ -9,6 +9,7 @@ GET route fails the test until it is given its expectation here.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from domain.campaign.types import Unit, UnitGroup
 from services.api.client import request_for
 from services.demo import scenario
 from tests.api.conftest import USERS, Api
+from tests.api.test_pages_auth import sign_in
 from tests.api.test_seed_through_api import ACTORS, CAMPAIGN_STEPS, _task
 
 OWN = scenario.CAMPAIGN_ID
@@ -191,11 +193,45 @@ def test_every_read_route_shows_each_role_what_visibility_md_says(api: Api) -> N
         expected = 404 if user in readers else 403
         if r.status_code != expected:
             wrong.append(f"{user} GET report file → {r.status_code}, expected {expected}")
+    wrong += _pages_agree(api, doc)
     asked = {_template(read.path) for read in reads} | {"/reports/{}", "/reports/{}/files/{}"}
     routes = {_template(path) for path in _get_routes(api)}
     assert len(routes) >= 20, routes
     assert routes <= asked, f"GET routes without an expectation in the read matrix: {routes - asked}"
     assert not wrong, "\n".join(wrong)
+
+
+PAGES = {
+    f"/ui/campaigns/{OWN}": f"/campaigns/{OWN}",
+    f"/ui/campaigns/{OTHER}": f"/campaigns/{OTHER}",
+    f"/ui/campaigns/{OWN}/scores": f"/campaigns/{OWN}/scores",
+    f"/ui/campaigns/{OTHER}/scores": f"/campaigns/{OTHER}/scores",
+    f"/ui/campaigns/{OWN}/history": f"/campaigns/{OWN}/history",
+    "/ui/documents/{doc}": "/documents/{doc}",
+    "/ui/audit/": "/events",
+}
+
+
+def _pages_agree(api: Api, doc: str) -> list[str]:
+    """The pages answer each user as the API does (they ask the same queries), and show the same rows."""
+    wrong = []
+    for user in USERS:
+        sign_in(api.client, user)
+        for page_path, api_path in PAGES.items():
+            page = api.client.get(page_path.format(doc=doc), follow_redirects=False)
+            answer = api.get(user, api_path.format(doc=doc))
+            if (page.status_code == 200) != (answer.status_code == 200):
+                wrong.append(
+                    f"{user}: page {page_path} {page.status_code}, API {api_path} {answer.status_code}"
+                )
+            elif page_path.endswith(f"{OWN}/scores") and page.status_code == 200:
+                rows = len(re.findall(r'<th scope="row">', page.text))
+                if rows != len(answer.json()["rows"]):
+                    wrong.append(
+                        f"{user}: the scores page shows {rows} rows, the API {len(answer.json()['rows'])}"
+                    )
+        api.client.cookies.clear()
+    return wrong
 
 
 def _get_routes(api: Api) -> list[str]:

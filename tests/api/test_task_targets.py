@@ -8,6 +8,7 @@ from domain.shared.identity import Role
 from services.demo import scenario
 from services.identity.accounts import users_table
 from tests.api.conftest import Api
+from tests.api.test_pages_auth import sign_in
 from tests.api.test_seed_through_api import _task, run_campaign
 
 
@@ -67,3 +68,17 @@ def test_review_is_not_left_with_a_holder_who_does_not_exist_or_is_disabled(api:
     refused(api, "deputy", path, {"to": "deputy-2"}, "to", "unknown_assignee")
     (open_task,) = api.get("auditor", f"/documents/{doc}").json()["open_tasks"]
     assert open_task["step"] == "review" and open_task["assignee"] is None
+
+
+def test_the_page_says_in_chinese_why_a_transfer_is_refused(api: Api) -> None:
+    doc = letter_at_check(api)
+    task = _task(api, doc, "check")
+    head = api.log_head()
+    token = sign_in(api.client, "section-chief")
+    form = {"to": "office", "reason": "", "_csrf": token, "form_id": "f-1"}
+    r = api.client.post(f"/ui/documents/{doc}/tasks/{task}/transfer", data=form, follow_redirects=False)
+    assert r.status_code == 409 and "不具有该环节要求的角色" in r.text
+    form = {**form, "to": "no-such-person-xyz", "form_id": "f-2"}
+    r = api.client.post(f"/ui/documents/{doc}/tasks/{task}/transfer", data=form, follow_redirects=False)
+    assert r.status_code == 409 and "所选人员不存在或已停用" in r.text
+    assert api.log_head() == head
