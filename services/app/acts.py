@@ -159,7 +159,13 @@ def _roles_of(field: str) -> Callable[[Context], tuple[str, ...]]:
 
     def roles(context: Context) -> tuple[str, ...]:
         name = str(context.body.get(field) or "")
-        return context.services.queries.identity.active_roles(name) if name else ()
+        identity = context.services.queries.identity
+        user = context.user
+        if name and user.role is Role.CO_LEAD_UNIT:
+            target = identity.find_user(name)
+            if target is not None and target.organisation != user.organisation:
+                raise InvalidCommand(f"{name!r} does not act for {user.unit}", field=field)
+        return identity.active_roles(name) if name else ()
 
     return roles
 

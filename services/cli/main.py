@@ -214,6 +214,7 @@ def _identity() -> Iterator[Identity]:
 
 for command in (act, projections, serve, api, worker, beat, history, scores, export, demo, org):
     main.add_command(command)
+main.add_command(users, name="user")  # `kaohe user add …` reads as naturally as `kaohe users add …`
 
 if __name__ == "__main__":
     main()

@@ -82,3 +82,30 @@ def test_the_page_says_in_chinese_why_a_transfer_is_refused(api: Api) -> None:
     r = api.client.post(f"/ui/documents/{doc}/tasks/{task}/transfer", data=form, follow_redirects=False)
     assert r.status_code == 409 and "所选人员不存在或已停用" in r.text
     assert api.log_head() == head
+
+
+def test_a_co_lead_unit_hands_its_countersign_only_to_its_own_body(api: Api) -> None:
+    run_campaign(api)
+    body = {
+        "document_id": "letter-1",
+        "campaign_id": scenario.CAMPAIGN_ID,
+        "doc_type": "letter",
+        "title": scenario.LETTER_TITLE,
+        "content_hash": "0" * 64,
+        "countersign": ["bianban-liaison"],
+    }
+    assert api.post("drafter", "/documents", body).status_code == 201
+    assert api.post("drafter", "/documents/letter-1/submit", {}).status_code == 200
+    check = _task(api, "letter-1", "check")
+    assert api.post("section-chief", f"/documents/letter-1/tasks/{check}/approve", {}).status_code == 200
+    seat = _task(api, "letter-1", "countersign")
+    identity = api.container.identity
+    identity.organisations.add("市发改委", "city_department")
+    identity.add_user("fagai-liaison", Role.CO_LEAD_UNIT, "password-123", "市发改委")
+    identity.add_user("bianban-2", Role.CO_LEAD_UNIT, "password-123", "市委编办")
+    path = f"/documents/letter-1/tasks/{seat}/transfer"
+    head = api.log_head()
+    r = api.post("bianban-liaison", path, {"to": "fagai-liaison"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "to"
+    assert api.log_head() == head
+    assert api.post("bianban-liaison", path, {"to": "bianban-2"}).status_code == 200
