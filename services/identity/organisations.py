@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, Connection, DateTime, Engine, String, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from domain.shared.events import to_data
@@ -61,7 +62,10 @@ class Organisations:
                 )
             )
 
-        self.store.append_streams([batch], also=row)
+        try:
+            self.store.append_streams([batch], also=row)
+        except IntegrityError:  # registered meanwhile under the same name or code: neither row nor event
+            raise InvalidOrganisation(f"{org.name!r} or its code is registered", field="name") from None
         return org
 
     def ensure(self, name: str, kind: str, actor: str = "system") -> Organisation:

@@ -15,7 +15,7 @@ from domain import campaign
 from domain.campaign.types import Unit, UnitGroup
 from domain.shared.events import to_data
 from domain.shared.identity import Role
-from domain.shared.organisations import OrganisationKind, OrganisationRegistered
+from domain.shared.organisations import InvalidOrganisation, OrganisationKind, OrganisationRegistered
 from services.api.client import request_for
 from services.demo import scenario
 from services.eventstore.model import NewEvent, StreamAppend
@@ -114,6 +114,8 @@ def test_unit_accounts_belong_to_a_registered_organisation(api: Api) -> None:
     assert refused.value.field == "organisation"
     with pytest.raises(IdentityError):
         identity.add_user("staff-with-unit", Role.DRAFTER, "password-123", "汉滨区")
+    with pytest.raises(IdentityError):  # a campaign's code names no organisation: no binding by code
+        identity.add_user("c01", Role.ASSESSED_UNIT, "password-123", "C01")
     body = {"name": "x1", "role": "assessed_unit", "password": "password-123", "unit": "不存在的区"}
     r = api.post("admin", "/users", body)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "organisation"
@@ -155,3 +157,15 @@ def test_an_organisation_row_and_its_event_commit_together(api: Api) -> None:
     with pytest.raises(RuntimeError):
         store.append_streams([batch], also=fails)
     assert api.log_head() == head, "no event without its row"
+
+
+def test_two_registrations_of_one_name_at_once_leave_one_row_and_one_event(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = api.container.identity.organisations
+    registry.add("市审计局", "city_department")
+    head = api.log_head()
+    monkeypatch.setattr(registry, "find", lambda _: None)  # both passed the check before either wrote
+    with pytest.raises(InvalidOrganisation):
+        registry.add("市审计局", "city_department")
+    assert api.log_head() == head
