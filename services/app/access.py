@@ -183,7 +183,10 @@ def history_shown(state: CampaignState, user: User, mine: str | None) -> Shown:
     """
     if user.role is Role.ASSESSED_UNIT and mine is not None:
         published = state.stage in RESULTS_STAGES
-        return lambda e: _own_unit_event(e, mine, published)
+        ids = {k for k, s in state.submissions.items() if s.unit == mine} | {
+            k for k, a in state.appeals.items() if a.unit == mine
+        }
+        return lambda e: _own_unit_event(e, mine, published, ids)
     if user.role is Role.CO_LEAD_UNIT:
         invited = {cid for cid, c in state.consultations.items() if user.unit in c.invited}
         return lambda e: (
@@ -200,11 +203,14 @@ def hidden_from_units(state: CampaignState) -> frozenset[str]:
     return CONSULTATION_EVENTS | (frozenset() if state.stage in RESULTS_STAGES else SCORING_EVENTS)
 
 
-def _own_unit_event(e: RecordedEvent, mine: str, published: bool) -> RecordedEvent | None:
+def _own_unit_event(e: RecordedEvent, mine: str, published: bool, ids: set[str]) -> RecordedEvent | None:
+    """``ids``: the unit's own submissions and appeals, whose reviews and decisions name no unit."""
     if e.type in CONSULTATION_EVENTS or (e.type in SCORING_EVENTS and not published):
         return None
     data = e.data
     if any(data.get(k) == mine for k in ("unit", "acting_for")):
+        return e
+    if any(data.get(k) in ids for k in ("submission_id", "appeal_id")):
         return e
     listed = [u for u in data.get("units") or () if (u.get("code") if isinstance(u, dict) else u) == mine]
     if not listed:

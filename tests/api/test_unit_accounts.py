@@ -56,6 +56,11 @@ def test_a_unit_bound_by_name_writes_naming_its_unit_by_code_or_by_name(api: Api
         assert r.status_code == 201, (named, r.text)
     submitted = api.get("hanbin", f"{C}/history", type="DataSubmitted").json()["items"]
     assert [i["data"]["unit"] for i in submitted] == ["C01", "C01"], "stored by the campaign's code"
+    own = submitted[0]["data"]["submission_id"]
+    review = {"decision": "returned", "opinion": "请补充材料"}
+    assert api.post("section-chief", f"{C}/submissions/{own}/review", review).status_code == 200
+    reviewed = api.get("hanbin", f"{C}/history", type="SubmissionReviewed").json()["items"]
+    assert [i["data"]["opinion"] for i in reviewed] == ["请补充材料"], "the review of its own submission"
     for other in ("汉阴县", "C02"):
         r = api.post("hanbin", f"{C}/submissions", submission(other))
         assert r.status_code == 403, (other, r.text)
@@ -105,6 +110,11 @@ def test_an_appeal_names_the_unit_by_name_once_results_are_published(api: Api) -
     assert r.status_code == 201, r.text
     r = api.post("hanbin", f"{C}/appeals", {**body, "unit": "汉阴县"})
     assert r.status_code == 403
+    appeal = api.get("hanbin", f"{C}/history", type="AppealFiled").json()["items"][0]["data"]["appeal_id"]
+    decision = {"decision": "upheld", "reasons": "数据无误", "approver": "director"}
+    assert api.post("section-chief", f"{C}/appeals/{appeal}/decision", decision).status_code == 200
+    decided = api.get("hanbin", f"{C}/history", type="AppealDecided").json()["items"]
+    assert [i["data"]["reasons"] for i in decided] == ["数据无误"], "the decision on its own appeal"
 
 
 def test_unit_accounts_belong_to_a_registered_organisation(api: Api) -> None:
