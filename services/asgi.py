@@ -27,7 +27,7 @@ from services.api.problems import EXCEPTION_HANDLERS
 from services.api.read_routes import CampaignReads, DocumentReads, LogReads, WorkReads
 from services.api.report_routes import ReportRoutes
 from services.api.system import SystemController
-from services.api.users import UserAdmin
+from services.api.users import OrganisationAdmin, UserAdmin
 from services.bootstrap import Container, build, celery_waker
 from services.identity.token_cache import TokenCache
 from services.infra.broker import check_broker
@@ -123,6 +123,7 @@ def api_router() -> Router:
             LogReads,
             MetricsController,
             UserAdmin,
+            OrganisationAdmin,
             ReportRoutes,
             *command_handlers(),
         ],

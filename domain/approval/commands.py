@@ -86,6 +86,9 @@ class UnclaimTask(TaskCommand):
 class DelegateTask(TaskCommand):
     to: str
     reason: str = ""
+    target_roles: tuple[str, ...] | None = None
+    """The roles ``to`` holds as an active user, looked up by the server (empty: no such active user;
+    None: not looked up, as in pure-domain use)."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -97,12 +100,18 @@ class ResolveDelegation(TaskCommand):
 class TransferTask(TaskCommand):
     to: str
     reason: str = ""
+    target_roles: tuple[str, ...] | None = None
+    """The roles ``to`` holds as an active user, looked up by the server (empty: no such active user;
+    None: not looked up, as in pure-domain use)."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class AddSigner(TaskCommand):
     signer: str
     reason: str = ""
+    target_roles: tuple[str, ...] | None = None
+    """The roles ``signer`` holds as an active user, looked up by the server (empty: no such active user;
+    None: not looked up, as in pure-domain use)."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -79,6 +79,18 @@ class IneligibleAssignee(PermissionDenied):
     code = "ineligible_assignee"
 
 
+class UnknownAssignee(InvalidCommand):
+    """A delegate, transferee or added signer who is not an active user."""
+
+    code = "unknown_assignee"
+
+
+class AssigneeLacksRole(InvalidCommand):
+    """A delegate, transferee or added signer who does not hold the role the step requires."""
+
+    code = "assignee_lacks_role"
+
+
 class AddedSignerCannotAdd(PermissionDenied):
     code = "added_signer_cannot_add"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.approval.chain import Step
 from domain.approval.commands import (
     AddSigner,
     ClaimTask,
@@ -12,8 +13,10 @@ from domain.approval.commands import (
 )
 from domain.approval.errors import (
     AddedSignerCannotAdd,
+    AssigneeLacksRole,
     NotDelegated,
     NotTaskHolder,
+    UnknownAssignee,
     WrongStepAction,
 )
 from domain.approval.events import (
@@ -29,6 +32,19 @@ from domain.approval.flow import task_id
 from domain.approval.guards import open_task, require_eligible, require_holder, require_may_decide
 from domain.approval.state import DocumentState
 from domain.shared.events import Event
+
+
+def require_role_holder(step: Step, person: str, roles: tuple[str, ...] | None, field: str) -> None:
+    """A task goes only to an active user who holds the role its step requires."""
+    if roles is None:
+        return
+    if not roles:
+        raise UnknownAssignee(f"{person!r} is not an active user", field=field, person=person)
+    if step.role not in roles:
+        raise AssigneeLacksRole(
+            f"{person!r} does not hold the role {step.role!r} that step {step.key!r} requires",
+            field=field, person=person, step=step.key, role=step.role,
+        )  # fmt: skip
 
 
 def claim(state: DocumentState, c: ClaimTask) -> list[Event]:
@@ -54,6 +70,7 @@ def delegate(state: DocumentState, c: DelegateTask) -> list[Event]:
     task, step = open_task(state, c)
     _require_not_draft(state, step.key)
     require_holder(task, c)
+    require_role_holder(step, c.to, c.target_roles, "to")
     require_eligible(state, task, step, c.to)
     return [
         TaskDelegated(
@@ -86,6 +103,7 @@ def transfer(state: DocumentState, c: TransferTask) -> list[Event]:
     task, step = open_task(state, c)
     _require_not_draft(state, step.key)
     require_holder(task, c)
+    require_role_holder(step, c.to, c.target_roles, "to")
     require_eligible(state, task, step, c.to)
     return [
         TaskTransferred(
@@ -107,6 +125,7 @@ def add_signer(state: DocumentState, c: AddSigner) -> list[Event]:
     require_holder(task, c)
     if task.added_by is not None:
         raise AddedSignerCannotAdd("an added signer cannot add further signers", task_id=task.task_id)
+    require_role_holder(step, c.signer, c.target_roles, "signer")
     require_eligible(state, task, step, c.signer)
     new_id = task_id(step.key, task.round, state.seats[step.key] + 1)
     added = SignerAdded(

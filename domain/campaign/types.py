@@ -108,12 +108,18 @@ class BasisDocument:
 
 @dataclass(frozen=True, kw_only=True)
 class Unit:
-    """An assessed unit (被考核单位): its name exactly as printed, its group and its row in that group."""
+    """An assessed unit (被考核单位): its name exactly as printed, its group and its row in that group.
+
+    ``organisation`` is the id of the enrolled organisation (filled by the server from the registry); the
+    code and order are this campaign's display data only. Units recorded before organisations existed
+    carry None and match an organisation by exact name.
+    """
 
     code: str
     name: str
     group: UnitGroup
     order: int
+    organisation: str | None = None
 
     def check(self, field: str = "unit") -> None:
         """``field`` is where the unit sits in the command (e.g. ``units[0]``), for the error."""

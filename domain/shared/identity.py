@@ -49,6 +49,7 @@ class UserRegistered(Event):
     name: str
     role: Role
     unit: str | None = None
+    organisation_id: str | None = None
 
 
 @register

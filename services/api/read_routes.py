@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 
 from services.api.auth import ANY_ROLE, allow
 from services.api.problems import READ_ERRORS
-from services.app.access import INTERNAL
+from services.app.access import AUDIT, DOCUMENT_READERS, INTERNAL
 from services.app.queries import Queries
 from services.app.replay import HistoryFilter
 from services.app.views import (
@@ -31,6 +31,8 @@ from services.identity.accounts import User
 
 MAX_POSITION = 2**63 - 1
 INSIDE = allow(*INTERNAL)
+DOCUMENTS = allow(*DOCUMENT_READERS)
+LOG = allow(*AUDIT)
 Req = Request[User, Any, Any]
 AsOfParam = Annotated[
     str | None,
@@ -165,7 +167,7 @@ class CampaignReads(Controller):
 class DocumentReads(Controller):
     path = "/documents"
     tags = ["公文审批"]
-    guards = [INSIDE]
+    guards = [DOCUMENTS]
 
     @get("/", sync_to_thread=True, responses=READ_ERRORS, operation_id="listDocuments", summary="公文列表")
     def list_documents(
@@ -276,7 +278,7 @@ class WorkReads(Controller):
 
 class LogReads(Controller):
     tags = ["审计"]
-    guards = [INSIDE]
+    guards = [LOG]
 
     @get(
         "/events",

@@ -12,6 +12,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
 
 from domain.shared.identity import Role
+from domain.shared.organisations import Organisation, OrganisationKind
 from services.api.auth import allow
 from services.api.problems import READ_ERRORS, WRITE_ERRORS
 from services.identity.accounts import Identity, IdentityError, User
@@ -22,6 +23,7 @@ class UserView(msgspec.Struct):
     role: str
     role_label: str
     unit: str | None
+    organisation_id: str | None = None
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -29,6 +31,23 @@ class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
     role: Role
     password: str
     unit: str | None = None
+    """The name of the registered organisation a unit account belongs to (or give ``organisation``)."""
+    organisation: str | None = None
+    """The organisation's id, name or 统一社会信用代码."""
+
+
+class OrganisationView(msgspec.Struct):
+    id: str
+    name: str
+    kind: str
+    kind_label: str
+    uscc: str | None
+
+
+class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    kind: OrganisationKind
+    uscc: str | None = None
 
 
 class TokenCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -45,7 +64,7 @@ class Revoked(msgspec.Struct):
 
 
 def _view(user: User) -> UserView:
-    return UserView(user.name, user.role.value, user.role.label, user.unit)
+    return UserView(user.name, user.role.value, user.role.label, user.unit, user.organisation)
 
 
 def _invalid(exc: IdentityError) -> ValidationException:
@@ -73,7 +92,10 @@ class UserAdmin(Controller):
     ) -> UserView:
         """Add a user (the password is stored as an argon2 hash)."""
         try:
-            user = identity.add_user(data.name, data.role, data.password, data.unit, actor=request.user.name)
+            user = identity.add_user(
+                data.name, data.role, data.password, data.unit,
+                actor=request.user.name, organisation=data.organisation,
+            )  # fmt: skip
         except IdentityError as exc:
             raise _invalid(exc) from None
         return _view(user)
@@ -118,3 +140,29 @@ class UserAdmin(Controller):
         if user is None:
             raise NotFoundException(f"no user named {name!r}")
         return Revoked(identity.revoke_tokens(user, actor=request.user.name))
+
+
+def _org_view(org: Organisation) -> OrganisationView:
+    return OrganisationView(org.id, org.name, org.kind.value, org.kind.label, org.uscc)
+
+
+class OrganisationAdmin(Controller):
+    path = "/organisations"
+    tags = ["用户"]
+    guards = [allow(Role.ADMIN)]
+
+    @get("/", sync_to_thread=True, responses=READ_ERRORS, operation_id="listOrganisations", summary="机构")
+    def list_organisations(self, identity: NamedDependency[Identity]) -> list[OrganisationView]:
+        """Every registered organisation (counties, city departments, co-lead bodies)."""
+        return [_org_view(o) for o in identity.organisations.list()]
+
+    @post("/", sync_to_thread=True, responses=WRITE_ERRORS, operation_id="addOrganisation", summary="登记")
+    def add_organisation(
+        self,
+        request: Request[User, Any, Any],
+        identity: NamedDependency[Identity],
+        data: JSONBody[OrganisationCreate],
+    ) -> OrganisationView:
+        """Register an organisation; recorded as OrganisationRegistered with its row, in one transaction."""
+        org = identity.organisations.add(data.name, data.kind.value, data.uscc, actor=request.user.name)
+        return _org_view(org)

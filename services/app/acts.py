@@ -20,10 +20,13 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from domain import approval, campaign, numbering
 from domain.approval.chain import CHAINS, Chain
+from domain.campaign.state import CampaignState
 from domain.campaign.templates import SetReportTemplate
+from domain.campaign.types import Unit
 from domain.shared import calendar_years
 from domain.shared.errors import InvalidCommand
 from domain.shared.identity import Role
+from services.app.access import unit_of
 from services.app.commands import Aggregate
 from services.app.usecases import CALENDAR, CAMPAIGN, DOCUMENT, REGISTER
 from services.identity.accounts import User
@@ -45,6 +48,8 @@ class Context:
     user: User
     body: Mapping[str, Any]
     services: Any
+    campaign: CampaignState | None = None
+    """The addressed campaign's state, for acts on a campaign."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +69,8 @@ class Act:
     """An input field that assessed and co-lead units may only set to their own unit."""
     inject: Mapping[str, Callable[[Context], Any]] = dataclasses.field(default_factory=dict)
     """Command fields the server fills in (e.g. the working-day calendar), never read from the input."""
+    refine: Mapping[str, Callable[[Context], Any]] = dataclasses.field(default_factory=dict)
+    """Input fields the server completes after reading them (e.g. units matched to organisations)."""
     extra: tuple[tuple[str, Any, Any], ...] = ()
     """Input-only fields (name, type, default) that ``inject`` functions read; not command fields."""
     new_id: str | None = None
@@ -124,7 +131,44 @@ def _calendar(context: Context) -> Any:
 
 
 def _acting_for(context: Context) -> str:
-    return context.user.unit or ""
+    """An assessed unit acts as the campaign's unit (its code); a co-lead body by its name (会商 invites it)."""
+    user = context.user
+    if user.role is Role.ASSESSED_UNIT and context.campaign is not None:
+        return unit_of(context.campaign, user) or ""
+    return user.unit or ""
+
+
+def _enrol(context: Context) -> tuple[Unit, ...]:
+    """Each unit enrols the registered organisation it names (by id, or else by its exact name).
+
+    A unit whose name no organisation bears yet is enrolled by name: an organisation registered later
+    under that exact name is the one matched (docs/visibility.md).
+    """
+    registry = context.services.queries.identity.organisations
+    enrolled = []
+    for n, unit in enumerate(context.body.get("units") or ()):
+        org = registry.find(unit.organisation or unit.name)
+        if unit.organisation and (org is None or org.id != unit.organisation):
+            field = f"units[{n}].organisation"
+            raise InvalidCommand(f"{field}: no organisation with id {unit.organisation!r}", field=field)
+        enrolled.append(dataclasses.replace(unit, organisation=org.id if org else None))
+    return tuple(enrolled)
+
+
+def _roles_of(field: str) -> Callable[[Context], tuple[str, ...]]:
+    """The roles the user named in ``field`` holds, if active (the domain checks the step's role)."""
+
+    def roles(context: Context) -> tuple[str, ...]:
+        name = str(context.body.get(field) or "")
+        identity = context.services.queries.identity
+        user = context.user
+        if name and user.role is Role.CO_LEAD_UNIT:
+            target = identity.find_user(name)
+            if target is not None and target.organisation != user.organisation:
+                raise InvalidCommand(f"{name!r} does not act for {user.unit}", field=field)
+        return identity.active_roles(name) if name else ()
+
+    return roles
 
 
 def _chain(context: Context) -> Chain:
@@ -172,7 +216,8 @@ def _task(name: str, command: type[Any], roles: tuple[Role, ...], summary: str, 
 ACT_LIST: tuple[Act, ...] = (
     Act("openCampaign", campaign.OpenCampaign, CAMPAIGN, (R.DRAFTER,), "登记通知，建立考核任务",
         key="campaign_id", creates=True, tag="考核任务"),
-    _campaign("registerUnits", campaign.RegisterUnits, (R.DRAFTER,), "登记被考核单位"),
+    _campaign("registerUnits", campaign.RegisterUnits, (R.DRAFTER,), "登记被考核单位（登记的机构）",
+              refine={"units": _enrol}),
     _campaign("assignIndicators", campaign.AssignIndicators, (R.DRAFTER,), "设置考核指标"),
     _campaign("reviseIndicators", campaign.ReviseIndicators, (R.DRAFTER, *LEADERS), "修订已部署的指标（新版本）"),
     _campaign("recordWorkStep", campaign.RecordWorkStep, (R.DRAFTER, R.SECTION_CHIEF, R.OFFICE),
@@ -219,10 +264,10 @@ ACT_LIST: tuple[Act, ...] = (
     _task("returnTask", approval.ReturnTask, APPROVERS, "退回（上一步、任一前步或拟稿人）"),
     _task("claimTask", approval.ClaimTask, APPROVERS, "签收任务"),
     _task("unclaimTask", approval.UnclaimTask, APPROVERS, "放弃签收"),
-    _task("delegateTask", approval.DelegateTask, APPROVERS, "委托（本人仍负责）"),
+    _task("delegateTask", approval.DelegateTask, APPROVERS, "委托（本人仍负责）", inject={"target_roles": _roles_of("to")}),
     _task("resolveDelegation", approval.ResolveDelegation, APPROVERS, "受托人办理完毕，交回委托人"),
-    _task("transferTask", approval.TransferTask, APPROVERS, "转办"),
-    _task("addSigner", approval.AddSigner, APPROVERS, "会签加签"),
+    _task("transferTask", approval.TransferTask, APPROVERS, "转办", inject={"target_roles": _roles_of("to")}),
+    _task("addSigner", approval.AddSigner, APPROVERS, "会签加签", inject={"target_roles": _roles_of("signer")}),
     _task("assignNumber", approval.AssignNumber, (R.OFFICE,), "登记编号（分配文号）",
           use_case="assign_number", inject={"serial": lambda _: 0}),
     _task("dispatchDocument", approval.DispatchDocument, (R.OFFICE,), "报送"),

@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 
 from domain import reports
+from domain.campaign.state import CampaignState
 from domain.campaign.templates import SetReportTemplate
 from domain.shared.calendar import WorkCalendar
 from domain.shared.errors import NotFound
@@ -123,9 +124,14 @@ class Core:
         at = values.pop("at", None)
         extras = {n for n, _, _ in act.extra}
         fields = {k: v for k, v in values.items() if k not in extras}
-        access.check_own_unit(act.own_unit_field, user, fields)
-        context = Context(user, values, self)
+        state = self._campaign_of(act, target)
+        if state is not None and isinstance(fields.get("unit"), str):
+            fields["unit"] = values["unit"] = access.resolve_unit(state, fields["unit"])
+        if act.own_unit_field:
+            access.check_own_unit(act.own_unit_field, user, fields, state or CampaignState())
+        context = Context(user, values, self, state)
         fields.update({field: make(context) for field, make in act.inject.items()})
+        fields.update({field: make(context) for field, make in act.refine.items()})
         key = scoped_key(user, call.idempotency_key)
         new_id = chosen or (mint_id(key) if act.chosen_id else None)
         stream_key = new_id if act.creates and new_id else _target(target, act.key)
@@ -160,6 +166,13 @@ class Core:
             new_id = result.stream_id.removeprefix(f"{act.aggregate.name}-")
         accepted = Accepted(result.stream_id, result.stream_version, result.position, new_id)
         return Outcome(accepted, result.replayed, new_id is not None)
+
+    def _campaign_of(self, act: Act, target: Mapping[str, str]) -> CampaignState | None:
+        """The campaign an act on a campaign addresses (units are resolved and checked against it)."""
+        if act.aggregate is not CAMPAIGN or act.creates or "campaign_id" not in target:
+            return None
+        state, _ = self.runner.load(CAMPAIGN, CAMPAIGN.stream_id(target["campaign_id"]))
+        return state
 
     def request_report(
         self, user: User, campaign_id: str, as_of: int | None = None, mode: str | None = None,

@@ -6,6 +6,7 @@ position the caller must see; "as of" reads, and the fallback while a projection
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -209,7 +210,7 @@ class Queries:
 
     def _campaign(self, user: User, campaign_id: str, as_of: AsOf) -> tuple[CampaignState, int]:
         now, version = load_campaign(self.runner, campaign_id, AsOf())
-        own_unit(now, user)
+        access.require_campaign(now, user)
         if as_of.position is None:
             return now, version
         return load_campaign(self.runner, campaign_id, as_of)
@@ -227,10 +228,13 @@ class Queries:
     ) -> tuple[ScoreTable, Freshness | None]:
         """The scoring table now (from the scores projection) or as of a point (from the log).
 
-        An assessed unit sees only its own row. ``unit`` is a code or a name.
+        An assessed unit sees only its own row, and only once results are published; a co-lead unit the
+        columns of the indicators it co-leads. ``unit`` is a code or a name.
         """
+        seen = self._score_viewer(user, campaign_id)
         if as_of.position is not None:
-            return self._score_table_from_log(user, campaign_id, as_of, group, unit), None
+            table = self._score_table_from_log(user, campaign_id, as_of, group, unit)
+            return _shown(table, seen, None, None), None
         if wait_for is not None:
             self.reader.wait_all(("scores", "overview"), min(wait_for, self.head()))
         # One round trip decides: the head, both read models' positions and the campaign's version. A table
@@ -249,7 +253,7 @@ class Queries:
                 cached = self._tables.get(known)
                 if cached is not None:
                     fresh = Freshness("projection", "scores,overview", behind, max(found.head, behind))
-                    return _shown(cached, user, group, unit), fresh
+                    return _shown(cached, seen, group, unit), fresh
         built: list[tuple[TableKey, ScoreTable]] = []
 
         def from_rows(conn: Connection, generations: dict[str, int]) -> ScoreTable:
@@ -272,7 +276,13 @@ class Queries:
         )
         for key, whole in built:
             self._remember(key, whole)
-        return _shown(table, user, group, unit), fresh
+        return _shown(table, seen, group, unit), fresh
+
+    def _score_viewer(self, user: User, campaign_id: str) -> ScoreViewer:
+        state, _ = load_campaign(self.runner, campaign_id, AsOf())
+        access.require_campaign(state, user)
+        indicators = access.co_leads(state, user) if user.role is Role.CO_LEAD_UNIT else None
+        return ScoreViewer(own_unit(state, user), indicators)
 
     def _remember(self, key: TableKey, table: ScoreTable) -> None:
         with self._lock:
@@ -285,7 +295,7 @@ class Queries:
     ) -> ScoreTable:
         state, version = self._campaign(user, campaign_id, as_of)
         mine = own_unit(load_campaign(self.runner, campaign_id, AsOf())[0], user)
-        wanted = {mine} if mine else ({unit} if unit else None)
+        wanted = {mine} if mine else ({access.resolve_unit(state, unit)} if unit else None)
         lines = []
         for row in replay.score_rows(state, wanted):
             u = row["unit"]
@@ -302,7 +312,8 @@ class Queries:
         ]
         stage = state.stage.value if state.stage else None
         title = state.notice.title if state.notice else ""
-        return ScoreTable(campaign_id, stage, as_of.position, version, heads, lines, title)
+        table = ScoreTable(campaign_id, stage, as_of.position, version, heads, lines, title)
+        return _shown(table, ScoreViewer(mine, None), None, None) if mine else table
 
     def _score_table_from_rows(
         self, conn: Connection, generations: dict[str, int], campaign_id: str
@@ -351,18 +362,20 @@ class Queries:
     ) -> list[RecordedEvent]:
         """A campaign's events (and its letters' if ``documents``), filtered; an assessed unit's own only."""
         state, _ = load_campaign(self.runner, campaign_id, AsOf())
+        access.require_campaign(state, user)
         mine = own_unit(state, user)
-        if mine is not None:
-            wanted = HistoryFilter(
-                mine, wanted.indicator, wanted.actor, wanted.types, wanted.since, wanted.until
-            )
+        if wanted.unit:
+            wanted = dataclasses.replace(wanted, unit=access.resolve_unit(state, wanted.unit))
+        if user.role in access.ACTS_FOR_A_UNIT:
             documents = False
         store = self.runner.store
         found = store.read_stream(CAMPAIGN.stream_id(campaign_id), to_position=as_of.position)
         if documents:
             for stream_id in replay.document_streams(self.runner, campaign_id):
                 found += store.read_stream(stream_id, to_position=as_of.position)
-        return [e for e in sorted(found, key=lambda e: e.position) if wanted.matches(e)]
+        shown = access.history_shown(state, user, mine)
+        visible = (shown(e) for e in sorted(found, key=lambda e: e.position) if wanted.matches(e))
+        return [e for e in visible if e is not None]
 
     def history(self, user: User, campaign_id: str, wanted: HistoryFilter, as_of: AsOf = NOW) -> History:
         for name, moment in (("since", wanted.since), ("until", wanted.until)):
@@ -386,36 +399,44 @@ class Queries:
     # -- documents --------------------------------------------------------------------------------
 
     def documents(self, user: User, campaign_id: str | None = None) -> list[DocumentView]:
-        access.require(user, access.INTERNAL)
+        access.require(user, access.DOCUMENT_READERS)
         return [
             self._document_view(doc_id, state, state.version, None)
             for doc_id, state in document_states(self.runner)
-            if campaign_id is None or state.campaign_id == campaign_id
+            if (campaign_id is None or state.campaign_id == campaign_id) and access.sees_document(state, user)
         ]
 
+    def _seen_document(self, user: User, document_id: str) -> None:
+        """Whether the user may read this document (judged by its state now)."""
+        access.require(user, access.DOCUMENT_READERS)
+        if user.role not in access.INTERNAL:
+            access.require_document(load_document(self.runner, document_id, AsOf())[0], user)
+
     def document(self, user: User, document_id: str, as_of: AsOf = NOW) -> DocumentView:
-        access.require(user, access.INTERNAL)
+        self._seen_document(user, document_id)
         state, version = load_document(self.runner, document_id, as_of)
         return self._document_view(document_id, state, version, as_of.position)
 
     def document_detail(self, user: User, document_id: str, as_of: AsOf = NOW) -> DocumentDetail:
-        access.require(user, access.INTERNAL)
+        self._seen_document(user, document_id)
         state, version = load_document(self.runner, document_id, as_of)
         events = self.runner.store.read_stream(DOCUMENT.stream_id(document_id), to_position=as_of.position)
         campaign = load_campaign(self.runner, state.campaign_id, AsOf())[0] if state.campaign_id else None
         return DocumentDetail(state, version, events, campaign.report_to if campaign else "")
 
     def document_history(self, user: User, document_id: str, as_of: AsOf = NOW) -> History:
-        access.require(user, access.INTERNAL)
-        load_document(self.runner, document_id, AsOf())
+        self._seen_document(user, document_id)
         stream_id = DOCUMENT.stream_id(document_id)
         events = self.runner.store.read_stream(stream_id, to_position=as_of.position)
         return History(stream_id, [history_item(e) for e in events])
 
     def users(self, user: User) -> list[User]:
-        """The people staff may hand a task to (transfer, delegation)."""
-        access.require(user, access.INTERNAL)
-        return self.identity.list_users()
+        """The people a task may be handed to (transfer, delegation): a co-lead unit sees its own body's."""
+        access.require(user, access.INTERNAL | {Role.CO_LEAD_UNIT})
+        everyone = self.identity.list_users()
+        if user.role is Role.CO_LEAD_UNIT:
+            return [u for u in everyone if u.organisation is not None and u.organisation == user.organisation]
+        return everyone
 
     def calendar(self, user: User, year: int | None = None) -> CalendarYears:
         """The working-day calendar: each known year, its source and its days (anyone signed in)."""
@@ -492,7 +513,10 @@ class Queries:
         self, user: User, campaign_id: str, unit: str | None = None, wait_for: int | None = None
     ) -> tuple[Timeline, Freshness]:
         state, _ = load_campaign(self.runner, campaign_id, AsOf())
-        unit = own_unit(state, user) or unit
+        access.require_campaign(state, user)
+        if user.role is Role.CO_LEAD_UNIT:
+            raise AccessDenied("the timeline of every unit is the bureau's; a co-lead unit reads its 会商")
+        unit = own_unit(state, user) or (access.resolve_unit(state, unit) if unit else None)
         rows, fresh = self.reader.read(
             "timeline",
             lambda conn, generation: read_rows.timeline_rows(
@@ -501,13 +525,15 @@ class Queries:
             lambda: replay.campaign_timeline_from_log(self.runner, campaign_id, unit),
             wait_for,
         )
+        if user.role is Role.ASSESSED_UNIT:
+            hidden = access.hidden_from_units(state)
+            rows = [r for r in rows if r["type"] not in hidden]
         return _timeline(rows, fresh), fresh
 
     def document_timeline(
         self, user: User, document_id: str, wait_for: int | None = None
     ) -> tuple[Timeline, Freshness]:
-        access.require(user, access.INTERNAL)
-        load_document(self.runner, document_id, AsOf())
+        self._seen_document(user, document_id)
         rows, fresh = self.reader.read(
             "timeline",
             lambda conn, generation: read_rows.timeline_rows(conn, generation, document_id=document_id),
@@ -528,7 +554,7 @@ class Queries:
     # -- the raw log ------------------------------------------------------------------------------
 
     def events(self, user: User, after: int = 0, limit: int = 100) -> EventPage:
-        access.require(user, access.INTERNAL)
+        access.require(user, access.AUDIT)
         if not 1 <= limit <= MAX_LOG_PAGE:
             raise InvalidInput.field("limit", f"from 1 to {MAX_LOG_PAGE}")
         page = self.runner.store.read_all(after=after, limit=limit)
@@ -541,7 +567,7 @@ class Queries:
         return verify_database(self.runner.store.engine)
 
     def log_head(self, user: User) -> LogHead:
-        access.require(user, access.INTERNAL)
+        access.require(user, access.AUDIT)
         return self.runner.store.head()
 
     def export_lines(self, user: User, to_position: int) -> Iterator[str]:
@@ -593,13 +619,31 @@ class Queries:
         return ReportFileBody(self.artifacts.get(sha), MEDIA_TYPES[fmt], report_filename(state, fmt), sha)
 
 
-def _shown(table: ScoreTable, user: User, group: str | None, unit: str | None) -> ScoreTable:
-    """The rows this user may see and asked for: an assessed unit only its own (and it must be assessed)."""
-    if user.role is Role.ASSESSED_UNIT:
-        mine = [r for r in table.rows if user.unit in (r.unit_code, r.unit_name)]
-        if not mine:
-            raise AccessDenied("your unit is not assessed in this campaign")
-        unit = mine[0].unit_code
+@dataclass(frozen=True)
+class ScoreViewer:
+    """What of a 赋分表 the user may see: an assessed unit its own row (``unit``, once results are
+    published), a co-lead unit the columns of the indicators it co-leads (``indicators``)."""
+
+    unit: str | None
+    indicators: frozenset[str] | None
+
+
+def _shown(table: ScoreTable, seen: ScoreViewer, group: str | None, unit: str | None) -> ScoreTable:
+    """The rows and columns this viewer may see and asked for."""
+    if seen.unit is not None:
+        published = table.stage in access.RESULTS_STAGES
+        rows = [r for r in table.rows if r.unit_code == seen.unit] if published else []
+        return msgspec.structs.replace(table, rows=rows)
+    if seen.indicators is not None:
+        wanted = seen.indicators
+        table = msgspec.structs.replace(
+            table,
+            indicators=[i for i in table.indicators if i.code in wanted],
+            rows=[
+                msgspec.structs.replace(r, cells=[c for c in r.cells if c.indicator in wanted])
+                for r in table.rows
+            ],
+        )
     if not unit and not group:
         return table
     rows = [

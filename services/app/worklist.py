@@ -12,6 +12,7 @@ from typing import Any
 from domain.campaign.queries import open_appeals, open_consultations, pending_submissions
 from domain.campaign.state import CampaignState, DeductionStatus
 from domain.shared.calendar import CalendarNotDeclared, DeadlineStatus, WorkCalendar, business_date
+from services.app.access import sees_campaign
 from services.app.acts import ACTS
 from services.app.commands import CommandRunner
 from services.app.replay import stream_ids
@@ -58,7 +59,8 @@ def work_items(runner: CommandRunner, user: User, clock: Clock, tasks: list[Task
     items = approval_items(tasks, clock)
     for stream_id in stream_ids(runner, "campaign-"):
         state, _ = runner.load(CAMPAIGN, stream_id)
-        items += campaign_items(runner, stream_id, state, user, clock)
+        if sees_campaign(state, user):
+            items += campaign_items(runner, stream_id, state, user, clock)
     order = {
         DeadlineStatus.OVERDUE.value: 0,
         DeadlineStatus.WARNING.value: 1,

@@ -18,6 +18,7 @@ from services.cli.calendar import calendar
 from services.cli.common import fail, load_settings
 from services.cli.database import db, grant
 from services.cli.integrity import PUBLIC_KEY_HELP, checkpoint, load_keys, verify_checkpoints
+from services.cli.orgs import org
 from services.cli.projections import projections
 from services.cli.run import api, beat, serve, worker
 from services.demo.cli import demo
@@ -176,20 +177,24 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="What the user does.")
 @click.option(
-    "--unit", default=None, help="The unit the user acts for (needed for co-lead and assessed units)."
+    "--org",
+    "organisation",
+    default=None,
+    help="The organisation a co-lead or assessed unit account belongs to: its id, name or 统一社会信用代码.",
 )
+@click.option("--unit", default=None, help="Same as --org, by the organisation's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_add(name: str, role: str, unit: str | None, password_stdin: bool) -> None:
-    """Add a user with a role (and the unit they act for).
+def users_add(name: str, role: str, organisation: str | None, unit: str | None, password_stdin: bool) -> None:
+    """Add a user with a role (and, for unit accounts, the registered organisation they belong to).
 
-    Example: echo 's3cret-pass' | kaohe users add li --role assessed_unit --unit 汉滨区 --password-stdin
+    Example: echo 's3cret-pass' | kaohe users add li --role assessed_unit --org 汉滨区 --password-stdin
     """
     if not password_stdin:
         fail("give the password on standard input with --password-stdin")
     password = sys.stdin.readline().rstrip("\n")
     with _identity() as identity:
         try:
-            user = identity.add_user(name, role, password, unit)
+            user = identity.add_user(name, role, password, unit, organisation=organisation)
         except IdentityError as exc:
             fail(f"{exc.field}: {exc.message}")
     click.echo(f"added {user.name} ({user.role.value}{', ' + user.unit if user.unit else ''})")
@@ -281,9 +286,11 @@ _COMMANDS = (
     calendar,
     checkpoint,
     db,
+    org,
 )
 for command in _COMMANDS:
     main.add_command(command)
+main.add_command(users, name="user")  # `kaohe user add …` reads as naturally as `kaohe users add …`
 
 if __name__ == "__main__":
     main()

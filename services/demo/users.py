@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.campaign.types import UnitGroup
 from domain.shared.identity import Role
 from services.demo.client import Client, DemoError
 from services.identity.accounts import Identity, IdentityError, User
@@ -54,8 +55,20 @@ def _check(official: Official, role: str, unit: str | None) -> None:
         )
 
 
+def organisations() -> list[tuple[str, str]]:
+    """The bodies the seed enrols (its 54 units) and consults (市委编办 is one of them), with their kind."""
+    found = {u.name: KINDS[u.group] for u in scenario.UNITS}
+    found.setdefault(scenario.CO_LEAD_UNIT, "co_lead_body")
+    return list(found.items())
+
+
+KINDS = {UnitGroup.COUNTY: "county", UnitGroup.CITY_DEPARTMENT: "city_department", UnitGroup.OTHER: "other"}
+
+
 def tokens_from_identity(identity: Identity, tick: Tick) -> dict[str, str]:
     """Users and tokens made directly in the database (the demo's own server, or KAOHE_DATABASE_URL)."""
+    for name, kind in organisations():
+        identity.organisations.ensure(name, kind, actor="kaohe-demo")
     tokens = {}
     for official in OFFICIALS:
         user: User | None = identity.find_user(official.name)
@@ -74,6 +87,10 @@ def tokens_from_identity(identity: Identity, tick: Tick) -> dict[str, str]:
 
 def tokens_from_api(client: Client, admin_token: str, tick: Tick) -> dict[str, str]:
     """Users and tokens made through the API's /users routes with an administrator's token."""
+    known = {o["name"] for o in client.request("GET", "/organisations", None, token=admin_token).json()}
+    for name, kind in organisations():
+        if name not in known:
+            client.request("POST", "/organisations", None, {"name": name, "kind": kind}, token=admin_token)
     found = client.request("GET", "/users", None, token=admin_token).json()
     existing = {u["name"]: u for u in found}
     tokens = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -88,8 +88,12 @@ class EventStore:
         batches: Sequence[StreamAppend],
         idempotency_key: str | None = None,
         fingerprint: str | None = None,
+        also: Callable[[Connection], None] | None = None,
     ) -> AppendResult:
         """All-or-nothing append to one or more streams, in one transaction.
+
+        ``also`` writes rows that stand beside the events (e.g. an organisation's registry row) in that
+        same transaction, so neither is ever committed without the other.
 
         ``fingerprint`` replaces the request hash the key is checked against: the API passes a hash of
         the HTTP request, so a retry matches even when the command would now decide differently.
@@ -100,6 +104,8 @@ class EventStore:
             with conn.begin() as transaction:
                 try:
                     result = self._append_locked(conn, request)
+                    if also is not None and not result.replayed:
+                        also(conn)
                 except IntegrityError as exc:
                     raise _translate(exc) from None
                 if result.replayed:

@@ -16,8 +16,10 @@ from sqlmodel import Field, SQLModel
 
 from domain.shared.events import Event, to_data
 from domain.shared.identity import ROLES_NEEDING_UNIT, Role, TokenIssued, TokenRevoked, UserRegistered
+from domain.shared.organisations import Organisation
 from services.eventstore.model import NewEvent
 from services.eventstore.store import EventStore, utc
+from services.identity.organisations import Organisations
 from services.infra.db import reader
 
 TOKEN_PREFIX = "kh_"
@@ -32,6 +34,7 @@ class UserRow(SQLModel, table=True):
     name: str = Field(sa_column=Column(String(100), nullable=False, unique=True))
     role: str = Field(sa_column=Column(String(40), nullable=False))
     unit: str | None = Field(sa_column=Column(String(200), nullable=True))
+    organisation_id: str | None = Field(sa_column=Column(String(36), nullable=True))
     password_hash: str = Field(sa_column=Column(String(200), nullable=False))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     disabled: bool = Field(sa_column=Column(Boolean, nullable=False, default=False))
@@ -60,6 +63,7 @@ _BY_TOKEN = (
         users_table.c.name,
         users_table.c.role,
         users_table.c.unit,
+        users_table.c.organisation_id,
         tokens_table.c.expires_at,
     )
     .join(users_table, users_table.c.id == tokens_table.c.user_id)
@@ -86,6 +90,9 @@ class User:
     name: str
     role: Role
     unit: str | None
+    """For unit accounts, the name of their organisation."""
+    organisation: str | None = None
+    """For unit accounts, the id of their organisation (``services.identity.organisations``)."""
 
     @property
     def stream_id(self) -> str:
@@ -114,12 +121,15 @@ class Identity:
         self.engine = engine
         self.reader = reader(engine)
         self.store = store
+        self.organisations = Organisations(engine, store)
         self.on_revoke: list[Callable[[str], None]] = []
         """Called with the user's id after their tokens are revoked (the API's token cache forgets them)."""
 
     def add_user(
-        self, name: str, role: str, password: str, unit: str | None = None, actor: str = "system"
-    ) -> User:
+        self, name: str, role: str, password: str, unit: str | None = None, *, actor: str = "system",
+        organisation: str | None = None,
+    ) -> User:  # fmt: skip
+        """``organisation`` (id, name or 统一社会信用代码) or ``unit`` (its name) binds a unit account."""
         name = name.strip()
         if not name or len(name) > 100:
             raise IdentityError("name", "a user name has 1 to 100 characters")
@@ -129,35 +139,48 @@ class Identity:
             raise IdentityError(
                 "role", f"unknown role {role!r}; one of: {', '.join(r.value for r in Role)}"
             ) from None
-        if parsed in ROLES_NEEDING_UNIT and not unit:
-            raise IdentityError("unit", f"role {parsed.value} acts for a unit: give --unit")
+        org = self._organisation_for(parsed, organisation or unit)
         if len(password) < 8:
             raise IdentityError("password", "a password has at least 8 characters")
         if self.find_user(name) is not None:
             raise IdentityError("name", f"user {name!r} already exists")
-        user = User(str(uuid.uuid4()), name, parsed, unit or None)
+        user = User(str(uuid.uuid4()), name, parsed, org.name if org else None, org.id if org else None)
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
             conn.execute(
                 insert(users_table).values(
                     id=user.id, name=name, role=parsed.value, unit=user.unit,
-                    password_hash=_hasher.hash(password), created_at=now, disabled=False,
+                    organisation_id=user.organisation, password_hash=_hasher.hash(password),
+                    created_at=now, disabled=False,
                 )
             )  # fmt: skip
         self._record(
-            user, UserRegistered(at=now, actor=actor, user_id=user.id, name=name, role=parsed, unit=user.unit)
-        )
+            user, UserRegistered(
+                at=now, actor=actor, user_id=user.id, name=name, role=parsed, unit=user.unit,
+                organisation_id=user.organisation,
+            ),
+        )  # fmt: skip
         return user
 
     def find_user(self, name: str) -> User | None:
         with self.reader.connect() as conn:
             row = conn.execute(select(users_table).where(users_table.c.name == name)).one_or_none()
-        return None if row is None else User(row.id, row.name, Role(row.role), row.unit)
+        return None if row is None else User(row.id, row.name, Role(row.role), row.unit, row.organisation_id)
+
+    def active_roles(self, name: str) -> tuple[str, ...]:
+        """The roles an enabled user holds (empty when there is no such enabled user)."""
+        with self.reader.connect() as conn:
+            row = conn.execute(
+                select(users_table.c.role).where(
+                    users_table.c.name == name, users_table.c.disabled.is_(False)
+                )
+            ).one_or_none()
+        return () if row is None else (str(row.role),)
 
     def list_users(self) -> list[User]:
         with self.reader.connect() as conn:
             rows = conn.execute(select(users_table).order_by(users_table.c.name)).all()
-        return [User(r.id, r.name, Role(r.role), r.unit) for r in rows]
+        return [User(r.id, r.name, Role(r.role), r.unit, r.organisation_id) for r in rows]
 
     def check_password(self, name: str, password: str) -> User | None:
         with self.reader.connect() as conn:
@@ -169,7 +192,7 @@ class Identity:
             _hasher.verify(row.password_hash, password)
         except VerificationError:
             return None
-        return User(row.id, row.name, Role(row.role), row.unit)
+        return User(row.id, row.name, Role(row.role), row.unit, row.organisation_id)
 
     def issue_token(self, user: User, days: int = DEFAULT_TOKEN_DAYS, actor: str = "system") -> IssuedToken:
         if not 1 <= days <= 366:
@@ -217,7 +240,22 @@ class Identity:
             row = conn.execute(_BY_TOKEN, {"token_hash": digest}).one_or_none()
         if row is None or utc(row.expires_at) <= datetime.now(UTC):
             return None
-        return User(row.id, row.name, Role(row.role), row.unit), utc(row.expires_at)
+        return User(row.id, row.name, Role(row.role), row.unit, row.organisation_id), utc(row.expires_at)
+
+    def _organisation_for(self, role: Role, key: str | None) -> Organisation | None:
+        """A unit account belongs to a registered organisation; nobody else belongs to one."""
+        if role not in ROLES_NEEDING_UNIT:
+            if key:
+                raise IdentityError("organisation", f"role {role.value} acts for the bureau, not for a body")
+            return None
+        if not key:
+            raise IdentityError("organisation", f"role {role.value} acts for an organisation: give --org")
+        org = self.organisations.find(key)
+        if org is None:
+            raise IdentityError(
+                "organisation", f"no organisation {key!r} is registered (add it first: kaohe org add)"
+            )
+        return org
 
     def _record(self, user: User, event: Event) -> None:
         meta = {"actor": event.actor, "role": "admin" if event.actor != "system" else "system"}

@@ -11,7 +11,7 @@ from litestar.response import Template
 
 from domain import approval
 from domain.shared.identity import ROLE_LABELS, Role
-from services.app.access import INTERNAL
+from services.app.access import DOCUMENT_READERS
 from services.app.core import Core
 from services.app.document_acts import holders, may_withdraw, task_actions
 from services.app.queries import Queries
@@ -73,7 +73,7 @@ def render_document(
         notice=DONE.get(request.query_params.get("done", "")) if error is None else None,
         actions=task_actions(state, user, queries.users(user)) if live else [],
         withdraw=live and may_withdraw(state, user),
-        registers=queries.registers(user) if live else [],
+        registers=queries.registers(user) if live and Core.may(user, "assignNumber") else [],
         report_to=found.report_to,
         form_id=new_form_id(),
         reports=report_section(request, queries, state) if live else None,
@@ -119,7 +119,7 @@ def versions(events: list[Any]) -> list[dict[str, Any]]:
 
 class DocumentPages(Controller):
     path = "/ui/documents/{document_id:str}"
-    guards = [signed_in, allow(*INTERNAL)]
+    guards = [signed_in, allow(*DOCUMENT_READERS)]
 
     @get("/", sync_to_thread=True)
     def document(

@@ -29,7 +29,7 @@ def load_user(identity: Identity, user_id: str) -> User | None:
         row = conn.execute(stmt).one_or_none()
     if row is None or row.disabled:
         return None
-    return User(row.id, row.name, Role(row.role), row.unit)
+    return User(row.id, row.name, Role(row.role), row.unit, row.organisation_id)
 
 
 def page_codec(app: Any) -> SessionCodec:

@@ -9,11 +9,12 @@ from litestar import MediaType, Request
 from litestar.response import Template
 
 from domain.shared.identity import ROLE_LABELS, Role
+from services.app.access import INTERNAL
 from services.identity.accounts import User
 from services.pages.middleware import STATE_SUBJECT, page_codec
 
 CST = timezone(timedelta(hours=8), "CST")
-INSIDE = frozenset(r for r in Role if r is not Role.ASSESSED_UNIT)
+INSIDE = INTERNAL
 
 
 def viewer(request: Request[Any, Any, Any]) -> User:

@@ -22,7 +22,7 @@ USERS = {
     "director": (Role.DIRECTOR, None),
     "office": (Role.OFFICE, None),
     "bianban-liaison": (Role.CO_LEAD_UNIT, "市委编办"),
-    "hanbin": (Role.ASSESSED_UNIT, "C01"),
+    "hanbin": (Role.ASSESSED_UNIT, "汉滨区"),
     "auditor": (Role.AUDITOR, None),
     "admin": (Role.ADMIN, None),
 }
@@ -60,14 +60,27 @@ class Api:
         return int(self.get("auditor", "/ready").json()["log_position"])
 
 
+def add_users(
+    container: Container, users: dict[str, tuple[Role, str | None]], password: str = "password-123"
+) -> dict[str, str]:
+    """Each user (unit accounts with their organisation, registered first) and a token for each."""
+    tokens = {}
+    for name, (role, unit) in users.items():
+        if unit:
+            container.identity.organisations.ensure(unit, ORG_KINDS.get(role, "other"))
+        user = container.identity.add_user(name, role, password, unit)
+        tokens[name] = container.identity.issue_token(user).token
+    return tokens
+
+
+ORG_KINDS = {Role.ASSESSED_UNIT: "county", Role.CO_LEAD_UNIT: "co_lead_body"}
+
+
 @pytest.fixture
 def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
     settings = Settings(data_dir=tmp_path, database_url=database_url, log_format="json", log_level="WARNING")
     container = build(settings)
-    tokens = {}
-    for name, (role, unit) in USERS.items():
-        user = container.identity.add_user(name, role, "password-123", unit)
-        tokens[name] = container.identity.issue_token(user).token
+    tokens = add_users(container, USERS)
     app = create_app(settings, container)
     with TestClient(app) as client:
         yield Api(client, tokens, container)

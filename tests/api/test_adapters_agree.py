@@ -26,7 +26,7 @@ from services.infra.dispatch import NoWaker
 from services.infra.migrate import migrate
 from services.infra.settings import Settings
 from services.seed import scenario
-from tests.api.conftest import USERS, Api
+from tests.api.conftest import USERS, Api, add_users
 from tests.api.test_pages_auth import csrf_of, sign_in
 from tests.api.test_seed_through_api import run_campaign
 
@@ -42,10 +42,7 @@ def record(tmp: Path) -> Iterator[Api]:
     )
     container = build(settings)
     migrate(container.engine)
-    tokens = {}
-    for name, (role, unit) in USERS.items():
-        user = container.identity.add_user(name, role, "password-123", unit)
-        tokens[name] = container.identity.issue_token(user).token
+    tokens = add_users(container, USERS)
     with TestClient(create_app(settings, container, waker=NoWaker())) as client:
         api = Api(client, tokens, container)
         run_campaign(api)

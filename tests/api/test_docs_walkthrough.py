@@ -1,7 +1,8 @@
 """docs/api.md's walk-through, played request by request against a real server: the page cannot drift.
 
 The walk-through section of docs/api.md holds
-- a ```sh block whose `kaohe users add …` lines create the users (each then gets a token: `kaohe token`);
+- a ```sh block whose `kaohe org add …` lines register organisations and `kaohe users add …` lines create
+  the users (each then gets a token: `kaohe token`);
 - ```http blocks, one exchange each: optional `# @name NAME` and `#` comment lines, the request line
   (`METHOD /path`), headers, a blank line, an optional JSON body, then the expected answer from the line
   `HTTP/1.1 <status>` on: headers that must be sent as shown, a blank line, optional JSON whose fields must
@@ -66,6 +67,7 @@ class User:
 @dataclass
 class Walkthrough:
     users: list[User] = field(default_factory=list)
+    organisations: list[list[str]] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
 
 
@@ -87,6 +89,7 @@ def parse(text: str) -> Walkthrough:
         lang, body = block["lang"], block["text"]
         if lang == "sh":
             found.users += _users(body)
+            found.organisations += _organisations(body)
         elif lang == "http":
             found.exchanges.append(_exchange(body, line))
     assert found.users, "the walk-through adds no users (```sh: kaohe users add …)"
@@ -106,6 +109,15 @@ def _users(script: str) -> list[User]:
         assert words[0] == "echo" and words[2] == "|", f"pipe the password in: {raw!r}"
         users.append(User(name=args[2], args=args, password=words[1]))
     return users
+
+
+def _organisations(script: str) -> list[list[str]]:
+    found = []
+    for raw in script.splitlines():
+        words = shlex.split(raw, comments=True)
+        if "kaohe" in words and words[words.index("kaohe") + 1 :][:2] == ["org", "add"]:
+            found.append(words[words.index("kaohe") + 1 :])
+    return found
 
 
 def _exchange(text: str, line: int) -> Exchange:
@@ -244,6 +256,8 @@ def server(tmp_path: Path, walkthrough: Walkthrough) -> Iterator[tuple[str, dict
         KAOHE_LOG_LEVEL="WARNING",
     )
     kaohe(["migrate"], env)
+    for args in walkthrough.organisations:
+        kaohe(args, env)
     tokens = {}
     for user in walkthrough.users:
         kaohe(user.args, env, stdin=user.password + "\n")

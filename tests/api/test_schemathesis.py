@@ -23,7 +23,7 @@ from services.api.command_routes import ROUTES
 from services.asgi import create_app
 from services.bootstrap import build
 from services.infra.settings import Settings
-from tests.api.conftest import USERS
+from tests.api.conftest import USERS, add_users
 from tests.conftest import sqlite_url as _sqlite_url  # noqa: F401  (fixture)
 
 USER_OF_ROLE = {role: name for name, (role, _) in USERS.items()}
@@ -35,9 +35,7 @@ TOKENS: dict[str, str] = {}
 def api_app(sqlite_url: str, tmp_path: Path) -> Iterator[Litestar]:
     settings_ = Settings(data_dir=tmp_path, database_url=sqlite_url, log_format="json", log_level="ERROR")
     container = build(settings_)
-    for name, (role, unit) in USERS.items():
-        user = container.identity.add_user(name, role, "password-123", unit)
-        TOKENS[name] = container.identity.issue_token(user).token
+    TOKENS.update(add_users(container, USERS))
     yield create_app(settings_, container)
     container.close()
 

@@ -19,7 +19,7 @@ from services.api.client import request_for
 from services.bootstrap import build
 from services.infra.migrate import migrate
 from services.infra.settings import Settings
-from tests.api.conftest import USERS
+from tests.api.conftest import USERS, add_users
 from tests.api.test_seed_through_api import ACTORS, CAMPAIGN_STEPS
 from tests.conftest import missing_service
 
@@ -91,10 +91,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     settings = Settings.from_env(env)
     container = build(settings)
     migrate(container.engine)
-    tokens = {}
-    for name, (role, unit) in USERS.items():
-        user = container.identity.add_user(name, role, PASSWORD, unit)
-        tokens[name] = container.identity.issue_token(user).token
+    tokens = add_users(container, USERS, PASSWORD)
     container.close()
     port = _free_port()
     log = data_dir / "server.log"

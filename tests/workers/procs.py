@@ -104,6 +104,10 @@ def kaohe(args: Sequence[str], env: Mapping[str, str], stdin: str | None = None)
 
 
 def token_for(env: Mapping[str, str], name: str, role: str, unit: str | None = None) -> str:
-    args = ["users", "add", name, "--role", role, "--password-stdin", *(["--unit", unit] if unit else [])]
+    """A user (a unit account with its organisation, registered first if need be) and a token."""
+    if unit and unit not in {line.split("\t")[0] for line in kaohe(["org", "list"], env).splitlines()}:
+        kind = "co_lead_body" if role == "co_lead_unit" else "county"
+        kaohe(["org", "add", unit, "--kind", kind], env)
+    args = ["users", "add", name, "--role", role, "--password-stdin", *(["--org", unit] if unit else [])]
     kaohe(args, env, stdin="password-123\n")
     return kaohe(["token", name], env)
