@@ -99,6 +99,8 @@ def _stage_reads(stage: str, doc_with: str | None, doc_without: str | None) -> l
         Read("/me", EVERYONE),
         Read("/inbox", EVERYONE),
         Read("/worklist", EVERYONE),
+        Read("/calendar/years", EVERYONE),  # the holiday notices are public
+        Read("/calendar/years/2023", EVERYONE),
         Read("/campaigns", EVERYONE, campaigns),
         Read(f"/campaigns/{OWN}", EVERYONE),
         Read(f"/campaigns/{OTHER}", BUREAU),
@@ -242,7 +244,7 @@ def _get_routes(api: Api) -> list[str]:
 def _template(path: str) -> str:
     """``/campaigns/x/scores?unit=C02``, ``/campaigns/{campaign_id}/scores`` → ``/campaigns/{}/scores``."""
     parts = path.partition("?")[0].strip("/").split("/")
-    named = {"campaigns", "documents", "reports"}
+    named = {"campaigns", "documents", "reports", "years"}
     out = []
     for n, part in enumerate(parts):
         out.append("{}" if n > 0 and parts[n - 1] in named and part not in ("",) else part)
