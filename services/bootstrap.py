@@ -19,6 +19,7 @@ from services.app.queries import Queries
 from services.eventstore.registry import EventTypeRegistry
 from services.eventstore.store import EventStore
 from services.identity.accounts import Identity
+from services.identity.throttle import SignInThrottle, throttle_url
 from services.infra.artifacts import ArtifactStore
 from services.infra.db import make_engine
 from services.infra.dispatch import BackgroundWaker, NoWaker, Waker, install_signals, producer
@@ -63,6 +64,8 @@ class Container:
         self.core = core
         self.waker = waker
         self.listeners: list[AppendListener] = []
+        self.throttle = SignInThrottle.from_url(throttle_url(settings))
+        """Sign-in failures, counted for the pages and the API's token sign-in alike."""
 
     @property
     def queries(self) -> Queries:
@@ -89,7 +92,7 @@ class Container:
 def build(settings: Settings | None = None, waker: Waker | None = None) -> Container:
     """Everything wired from settings; ``waker`` carries after-commit work to the workers (none: tools)."""
     settings = settings or Settings.from_env()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     store = EventStore(engine, domain_registry())
     runner = CommandRunner(store)

@@ -25,7 +25,7 @@ from services.app.queries import Queries
 from services.app.replay import AsOf, HistoryFilter
 from services.app.views import ScoreLine
 from services.bootstrap import Container, build
-from services.cli.audit_text import names_of, print_run, print_table, record_of, runs
+from services.cli.audit_text import echo, names_of, print_run, print_table, record_of, runs
 from services.cli.common import fail, load_settings
 from services.identity.accounts import CLI_READER
 
@@ -127,16 +127,16 @@ def history(  # noqa: PLR0917 (click options)
         where = _where(point, queries)
     if as_json:
         for event in events:
-            click.echo(json.dumps(record_of(event, names), ensure_ascii=False))
+            echo(json.dumps(record_of(event, names), ensure_ascii=False))
         return
     title = state.notice.title if state.notice else ""
-    click.echo(f"{campaign_id} {title} — history {where}")
+    echo(f"{campaign_id} {title} — history {where}")
     if not events:
-        click.echo("no events match")
+        echo("no events match")
         return
     for run in runs(events, fold=not each):
         print_run(run, names)
-    click.echo(f"{len(events)} event(s)")
+    echo(f"{len(events)} event(s)")
 
 
 # -- scores ----------------------------------------------------------------------------------------
@@ -159,9 +159,9 @@ def scores(campaign_id: str, as_of: str | None) -> None:
         table, fresh = queries.score_table(CLI_READER, campaign_id, point)
         where = _where(point, queries)
     source = "the log" if fresh is None or fresh.source == "log" else "the scores read model"
-    click.echo(f"{campaign_id} — scores {where}, from {source}; stage: {table.stage or '-'}")
+    echo(f"{campaign_id} — scores {where}, from {source}; stage: {table.stage or '-'}")
     if not table.rows or not table.indicators:
-        click.echo("no units or indicators registered yet")
+        echo("no units or indicators registered yet")
         return
     groups: dict[str, list[ScoreLine]] = {}
     for row in table.rows:
@@ -175,8 +175,8 @@ def scores(campaign_id: str, as_of: str | None) -> None:
             body.append(
                 [str(n), row.unit_name, *(cells.get(i.code) or UNDETERMINED for i in table.indicators)]
             )
-        click.echo("")
-        click.echo(f"附件{number}  {label}考核赋分表（{len(body)}个单位）")
+        echo("")
+        echo(f"附件{number}  {label}考核赋分表（{len(body)}个单位）")
         print_table(header, body)
 
 
@@ -212,7 +212,7 @@ def export(file: Path, first: int | None, last: int | None) -> None:
                 manifest = operations.export(file, first, last, bar.update)
             except (ExportError, OSError) as exc:
                 fail(f"cannot write {file}: {exc}")
-    click.echo(
+    echo(
         f"exported {manifest.count} events (positions {manifest.first_position}–{manifest.last_position}) "
         f"to {file}; manifest {manifest_path(file)} (last hash {manifest.last_hash})"
     )
@@ -230,14 +230,14 @@ def verify_export_file(file: Path) -> None:
     except OSError as exc:
         fail(f"cannot read {file}: {exc}")
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if not result.ok:
         where = f"line {result.bad_line}" if result.bad_line is not None else "end of file"
         position = f" (position {result.bad_position})" if result.bad_position is not None else ""
-        click.echo(f"{file}: checked {result.checked} events: FAILED at {where}{position}: {result.reason}")
+        echo(f"{file}: checked {result.checked} events: FAILED at {where}{position}: {result.reason}")
         sys.exit(1)
     against = " and matches its manifest" if result.manifest is not None else ""
-    click.echo(
+    echo(
         f"{file}: checked {result.checked} events: the hash chain is intact{against} "
         f"(last position {result.last_position})"
     )

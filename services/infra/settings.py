@@ -30,6 +30,11 @@ class Settings:
     rebuild_batch: int = 5000
     token_cache_seconds: float = 5.0
     """How long the API trusts a bearer token it checked (a revocation elsewhere takes effect within it)."""
+    throttle_url: str | None = None
+    """Where sign-in failures are counted (KAOHE_THROTTLE_URL, redis://); default: a redis:// broker, else
+    each process's memory."""
+    metrics_token: str | None = None
+    """KAOHE_METRICS_TOKEN: /metrics wants ``Authorization: Bearer <it>``; unset, only loopback may read."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +57,8 @@ class Settings:
             projection_batch=_batch(env, "KAOHE_PROJECTION_BATCH", 500),
             rebuild_batch=_batch(env, "KAOHE_REBUILD_BATCH", 5000),
             token_cache_seconds=_cache_seconds(env.get("KAOHE_TOKEN_CACHE_SECONDS", "")),
+            throttle_url=env.get("KAOHE_THROTTLE_URL") or None,
+            metrics_token=_metrics_token(env.get("KAOHE_METRICS_TOKEN", "")),
         )
 
     @property
@@ -98,3 +105,10 @@ def _cache_seconds(raw: str) -> float:
     if not 0 <= value <= 60:
         raise SettingsError(f"KAOHE_TOKEN_CACHE_SECONDS must be from 0 (off) to 60 seconds, not {raw!r}")
     return value
+
+
+def _metrics_token(raw: str) -> str | None:
+    raw = raw.strip()
+    if raw and len(raw) < 24:
+        raise SettingsError("KAOHE_METRICS_TOKEN needs at least 24 characters")
+    return raw or None

@@ -66,7 +66,7 @@ def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
     container = build(settings)
     tokens = {}
     for name, (role, unit) in USERS.items():
-        user = container.identity.add_user(name, role, "password-123", unit)
+        user = container.identity.add_user(name, role, "Kaohe-Test-2026!", unit)
         tokens[name] = container.identity.issue_token(user).token
     app = create_app(settings, container)
     with TestClient(app) as client:

@@ -44,7 +44,7 @@ def record(tmp: Path) -> Iterator[Api]:
     migrate(container.engine)
     tokens = {}
     for name, (role, unit) in USERS.items():
-        user = container.identity.add_user(name, role, "password-123", unit)
+        user = container.identity.add_user(name, role, "Kaohe-Test-2026!", unit)
         tokens[name] = container.identity.issue_token(user).token
     with TestClient(create_app(settings, container, waker=NoWaker())) as client:
         api = Api(client, tokens, container)

@@ -30,7 +30,7 @@ def api_app(sqlite_url: str, tmp_path: Path) -> Iterator[Litestar]:
     settings_ = Settings(data_dir=tmp_path, database_url=sqlite_url, log_format="json", log_level="ERROR")
     container = build(settings_)
     for name, (role, unit) in USERS.items():
-        user = container.identity.add_user(name, role, "password-123", unit)
+        user = container.identity.add_user(name, role, "Kaohe-Test-2026!", unit)
         TOKENS[name] = container.identity.issue_token(user).token
     yield create_app(settings_, container)
     container.close()

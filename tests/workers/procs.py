@@ -105,5 +105,5 @@ def kaohe(args: Sequence[str], env: Mapping[str, str], stdin: str | None = None)
 
 def token_for(env: Mapping[str, str], name: str, role: str, unit: str | None = None) -> str:
     args = ["users", "add", name, "--role", role, "--password-stdin", *(["--unit", unit] if unit else [])]
-    kaohe(args, env, stdin="password-123\n")
+    kaohe(args, env, stdin="Kaohe-Test-2026!\n")
     return kaohe(["token", name], env)

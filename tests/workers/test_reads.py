@@ -60,7 +60,7 @@ def waker() -> Waker:
 def api(seeded: Container, waker: Waker) -> Iterator[Client]:
     tokens = {}
     for name, role in USERS.items():
-        user = seeded.identity.add_user(name, role, "password-123", None)
+        user = seeded.identity.add_user(name, role, "Kaohe-Test-2026!", None)
         tokens[name] = seeded.identity.issue_token(user).token
     app = create_app(seeded.settings, seeded, waker=waker)
     with TestClient(app) as client:
