@@ -167,7 +167,7 @@ def users_list() -> None:
         for user in identity.list_users():
             fields = [user.name, user.role.value, user.role.label, user.unit or "-"]
             fields += [user.display_name or "-", user.title or "-", "disabled" if user.disabled else "active"]
-            click.echo(clean("\t".join(fields)))
+            click.echo("\t".join(map(clean, fields)))
 
 
 @users.command(name="profile")

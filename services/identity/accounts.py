@@ -108,8 +108,8 @@ _BY_TOKEN = (
 )
 
 
-class IdentityError(PolicyError):
-    """A user or token command was refused; ``field`` names what was wrong."""
+IdentityError = PolicyError
+"""A user or token command was refused; ``field`` names what was wrong (the policy's refusals too)."""
 
 
 @dataclass(frozen=True)

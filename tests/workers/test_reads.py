@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -149,6 +150,8 @@ def test_overview_and_metrics(api: Client, seeded: Container) -> None:
     assert from_log["campaigns"] == from_projection["campaigns"]
     (campaign,) = from_projection["campaigns"]
     assert campaign["counts"]["units"] == 54 and campaign["stage"] == "approving"
-    metrics = api.client.get("/metrics").text
+    assert api.client.get("/metrics").status_code == 401  # not from loopback, and no token
+    seeded.settings = replace(seeded.settings, metrics_token="m" * 32)
+    metrics = api.client.get("/metrics", headers={"Authorization": "Bearer " + "m" * 32}).text
     assert 'kaohe_projection_lag_events{projection="inbox"} 0.0' in metrics
     assert "kaohe_log_events_total" in metrics and "kaohe_database_up 1.0" in metrics
