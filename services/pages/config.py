@@ -46,6 +46,9 @@ def _secret(configured: str, data_dir: Path) -> bytes:
     path = data_dir / SECRET_FILE
     if not path.exists():
         _create_secret(path)
+    with contextlib.suppress(OSError):  # an older or copied key file: readable by its owner only
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
     key = path.read_text(encoding="utf-8").strip()
     if len(key) < MIN_SECRET_CHARS:
         raise SettingsError(
