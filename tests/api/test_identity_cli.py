@@ -1,4 +1,4 @@
-"""`kaohe users ...` and `kaohe token ...` on a SQLite data folder: policy, disable, reset, who is recorded."""
+"""`kaohe users ...` and `kaohe token ...` on a SQLite folder: policy, disable, reset, who is recorded."""
 
 from __future__ import annotations
 
