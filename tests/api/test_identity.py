@@ -263,3 +263,14 @@ def test_changing_my_password_on_the_page_keeps_this_session_and_ends_the_others
         assert ok.status_code == 200 and "密码已修改" in ok.text
         assert other.get("/ui/", follow_redirects=False).status_code == 303
     assert api.client.get("/ui/", follow_redirects=False).status_code == 200
+
+
+def test_histories_show_the_name_and_post_officials_know(api: Api) -> None:
+    identity = api.container.identity
+    drafter = identity.find_user("drafter")
+    assert drafter is not None
+    identity.set_profile(drafter, "张伟", "科员", actor="admin")
+    assert api.client.post("/campaigns", json=_open_body(), headers=api.headers("drafter")).status_code == 201
+    sign_in(api.client, "auditor")
+    history = api.client.get("/ui/campaigns/another/history")
+    assert history.status_code == 200 and "张伟 科员" in history.text
