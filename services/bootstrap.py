@@ -7,6 +7,7 @@ parts from ``build``; Litestar hands them to handlers through ``Provide`` (``ser
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 from sqlalchemy import Engine
 
@@ -64,8 +65,12 @@ class Container:
         self.core = core
         self.waker = waker
         self.listeners: list[AppendListener] = []
-        self.throttle = SignInThrottle.from_url(throttle_url(settings))
-        """Sign-in failures, counted for the pages and the API's token sign-in alike."""
+
+    @cached_property
+    def throttle(self) -> SignInThrottle:
+        """Sign-in failures, counted for the pages and the API's token sign-in alike (made on first use:
+        the workers and the command line never connect to its storage)."""
+        return SignInThrottle.from_url(throttle_url(self.settings))
 
     @property
     def queries(self) -> Queries:
