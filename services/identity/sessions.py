@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -76,7 +78,7 @@ class PageSessions:
     def start(self, user_id: str, now: datetime, client: str | None = None) -> str:
         """A new session; returns the id for the cookie (never stored)."""
         session_id = secrets.token_urlsafe(32)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 insert(sessions_table).values(
                     id_hash=session_hash(session_id), user_id=user_id, created_at=now, seen_at=now,
@@ -98,7 +100,7 @@ class PageSessions:
         if not self._live(session, now):
             return None
         if now - session.seen_at >= timedelta(seconds=TOUCH_AFTER_SECONDS):
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 conn.execute(update(sessions_table).where(S.id_hash == digest).values(seen_at=now))
         return session
 
@@ -107,11 +109,11 @@ class PageSessions:
         where = and_(S.id_hash == id_hash, S.ended_at.is_(None))
         if user_id is not None:
             where = and_(where, S.user_id == user_id)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             return bool(conn.execute(update(sessions_table).where(where).values(ended_at=now)).rowcount)
 
     def end_others(self, user_id: str, keep: str, now: datetime) -> int:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             return end_sessions(conn, user_id, now, keep=keep)
 
     def live_of(self, user_id: str, now: datetime) -> list[PageSession]:
@@ -122,6 +124,14 @@ class PageSessions:
                 .order_by(S.seen_at.desc())
             ).all()
         return [s for s in map(PageSession.of, rows) if self._live(s, now)]
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite, so it waits for the lock instead of failing)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_write=True)
+            with conn.begin():
+                yield conn
 
     def _live(self, session: PageSession, now: datetime) -> bool:
         return (
