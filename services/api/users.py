@@ -6,15 +6,17 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 from litestar.params import FromPath, JSONBody
 
 from domain.shared.identity import Role
 from services.api.auth import ANY_ROLE, allow
-from services.api.problems import READ_ERRORS, WRITE_ERRORS
+from services.api.problems import READ_ERRORS, WRITE_ERRORS, Problem, problem, problem_responses
+from services.bootstrap import Container
 from services.identity.accounts import Identity, IdentityError, User
+from services.identity.throttle import hashing
 
 
 class UserView(msgspec.Struct):
@@ -262,21 +264,29 @@ class MyAccount(Controller):
 
     @post(
         "/password",
-        sync_to_thread=True,
-        responses=WRITE_ERRORS,
+        responses={**WRITE_ERRORS, **problem_responses(429)},
         status_code=200,
         operation_id="changeOwnPassword",
         summary="修改本人密码",
     )
-    def change_password(
+    async def change_password(
         self,
         request: Request[User, Any, Any],
-        identity: NamedDependency[Identity],
+        container: NamedDependency[Container],
         data: JSONBody[OwnPassword],
-    ) -> UserView:
-        """Change the caller's own password (the current one first); their page sessions end."""
+    ) -> UserView | Response[Problem]:
+        """Change the caller's own password (the current one first; wrong ones count towards the sign-in
+        lockout); their page sessions end."""
+        user, address = request.user, request.client.host if request.client else "unknown"
+        refused = container.throttle.check(user.name, address)
+        if refused is not None:
+            response = problem(429, "too many wrong passwords: try again later", "throttled")
+            response.headers.update({"Retry-After": str(refused.retry_after)})
+            return response
         try:
-            identity.change_password(request.user, data.current_password, data.new_password)
+            await hashing(container.identity.change_password, user, data.current_password, data.new_password)
         except IdentityError as exc:
+            if exc.field == "current_password":
+                container.throttle.failed(user.name, address)
             raise invalid(exc) from None
-        return view(request.user)
+        return view(user)
