@@ -81,7 +81,7 @@ def prepare(url: str) -> dict[str, str]:
     identity = Identity(engine, EventStore(engine, domain_registry()))
     tokens = {}
     for name, role in (("drafter", Role.DRAFTER), ("section-chief", Role.SECTION_CHIEF)):
-        tokens[name] = identity.issue_token(identity.add_user(name, role, "password-123")).token
+        tokens[name] = identity.issue_token(identity.add_user(name, role, "Kaohe-Test-2026!")).token
     engine.dispose()
     return tokens
 

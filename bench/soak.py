@@ -40,7 +40,7 @@ SETUP = (
     campaign.IssueDeployment,
     campaign.OpenCollection,
 )
-PASSWORD = "soak-password-123"
+PASSWORD = "Soak-run-Kaohe-2026!"
 USERS = {"drafter": "drafter", "section-chief": "section_chief", "auditor": "auditor"}
 
 

@@ -26,8 +26,9 @@ from services.api.middleware import RequestContextMiddleware
 from services.api.problems import EXCEPTION_HANDLERS
 from services.api.read_routes import CampaignReads, DocumentReads, LogReads, WorkReads
 from services.api.report_routes import ReportRoutes
+from services.api.signin import SignInController
 from services.api.system import SystemController
-from services.api.users import OrganisationAdmin, UserAdmin
+from services.api.users import MyAccount, OrganisationAdmin, UserAdmin
 from services.bootstrap import Container, build, celery_waker
 from services.identity.token_cache import TokenCache
 from services.infra.broker import check_broker
@@ -36,6 +37,7 @@ from services.infra.logs import configure_logging
 from services.infra.metrics import Metrics
 from services.infra.settings import Settings
 from services.pages import PagesPlugin
+from services.web.headers import SecurityHeaders
 from services.web.requests import ExactRequest
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -94,7 +96,7 @@ def create_app(
         plugins=[PagesPlugin(container)],  # the officials' pages under /ui (services/pages)
     )
     # Outside Litestar's own error handling, so 401s and 404s get a request id and an access line too.
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    app.asgi_handler = SecurityHeaders(RequestContextMiddleware(app.asgi_handler))
     return app
 
 
@@ -124,6 +126,8 @@ def api_router() -> Router:
             MetricsController,
             UserAdmin,
             OrganisationAdmin,
+            MyAccount,
+            SignInController,
             ReportRoutes,
             *command_handlers(),
         ],

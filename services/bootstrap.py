@@ -7,6 +7,7 @@ parts from ``build``; Litestar hands them to handlers through ``Provide`` (``ser
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 from sqlalchemy import Engine
 
@@ -21,6 +22,7 @@ from services.app.queries import Queries
 from services.eventstore.registry import EventTypeRegistry
 from services.eventstore.store import EventStore
 from services.identity.accounts import Identity
+from services.identity.throttle import SignInThrottle, throttle_url
 from services.infra.artifacts import ArtifactStore
 from services.infra.db import make_engine
 from services.infra.dispatch import BackgroundWaker, NoWaker, Waker, install_signals, producer
@@ -69,6 +71,12 @@ class Container:
         self.waker = waker
         self.listeners: list[AppendListener] = []
 
+    @cached_property
+    def throttle(self) -> SignInThrottle:
+        """Sign-in failures, counted for the pages and the API's token sign-in alike (made on first use:
+        the workers and the command line never connect to its storage)."""
+        return SignInThrottle.from_url(throttle_url(self.settings))
+
     @property
     def queries(self) -> Queries:
         return self.core.queries
@@ -94,7 +102,7 @@ class Container:
 def build(settings: Settings | None = None, waker: Waker | None = None) -> Container:
     """Everything wired from settings; ``waker`` carries after-commit work to the workers (none: tools)."""
     settings = settings or Settings.from_env()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     store = EventStore(engine, domain_registry())
     runner = CommandRunner(store)

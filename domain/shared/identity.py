@@ -67,3 +67,40 @@ class TokenRevoked(Event):
     TYPE = "TokenRevoked"
     user_id: str
     token_id: str
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class UserProfileChanged(Event):
+    """The name officials know a user by (姓名) and their post (职务)."""
+
+    TYPE = "UserProfileChanged"
+    user_id: str
+    display_name: str | None = None
+    title: str | None = None
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class UserDisabled(Event):
+    """The user can no longer sign in; their tokens and page sessions end with it."""
+
+    TYPE = "UserDisabled"
+    user_id: str
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class UserEnabled(Event):
+    TYPE = "UserEnabled"
+    user_id: str
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class PasswordChanged(Event):
+    """A new password: set by the user (``reset`` False) or by an administrator or the operator (True)."""
+
+    TYPE = "PasswordChanged"
+    user_id: str
+    reset: bool = False

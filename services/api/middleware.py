@@ -14,7 +14,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from services.infra.logs import get_logger
 
 log = get_logger("kaohe.api.access")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def request_id_from(scope: Scope) -> str:

@@ -54,6 +54,7 @@ STATUS_TITLES = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Invalid request",
+    429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",
 }
@@ -187,6 +188,7 @@ _DESCRIPTIONS = {
     412: "If-Match names a version that is no longer current.",
     413: "The request body is too large.",
     422: "The body or a field is invalid; errors name each field.",
+    429: "Too many failed sign-ins from this name or address: wait Retry-After seconds.",
     503: "The database is not reachable just now; nothing was recorded. Retry-After says when.",
 }
 

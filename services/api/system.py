@@ -34,6 +34,8 @@ class Me(msgspec.Struct):
     role: str
     role_label: str
     unit: str | None
+    display_name: str | None = None
+    title: str | None = None
 
 
 class SystemController(Controller):
@@ -77,6 +79,6 @@ class SystemController(Controller):
         summary="当前用户",
     )
     def me(self, request: Request[User, Any, Any]) -> Me:
-        """The caller's own identity, role and unit."""
+        """The caller's own identity, role and unit, with 姓名 and 职务 when set."""
         user = request.user
-        return Me(name=user.name, role=user.role.value, role_label=user.role.label, unit=user.unit)
+        return Me(user.name, user.role.value, user.role.label, user.unit, user.display_name, user.title)

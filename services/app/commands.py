@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -197,11 +198,21 @@ def _result(stream_id: str, result: AppendResult, events: Sequence[Event]) -> Co
     return CommandResult(stream_id, version, result.last_position, events, result.replayed)
 
 
+SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+"""Request and correlation ids as stored in the immutable metadata: short, printable, no separators."""
+
+
+def safe_id(value: str | None) -> str | None:
+    return value if value is not None and SAFE_ID.match(value) else None
+
+
 def metadata(actor: Actor, request: RequestInfo) -> dict[str, Any]:
     meta: dict[str, Any] = {"actor": actor.user_id, "actor_name": actor.name, "role": actor.role}
     if actor.unit:
         meta["acting_for"] = actor.unit
-    if request.request_id:
-        meta["request_id"] = request.request_id
-        meta["correlation_id"] = request.correlation_id or request.request_id
+    request_id = safe_id(request.request_id)
+    if request_id:
+        meta["request_id"] = request_id
+        # A caller's correlation id that is too long or carries other characters is replaced, not kept.
+        meta["correlation_id"] = safe_id(request.correlation_id) or request_id
     return meta

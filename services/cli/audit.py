@@ -26,7 +26,7 @@ from services.app.queries import Queries
 from services.app.replay import AsOf, HistoryFilter
 from services.app.views import ScoreLine
 from services.bootstrap import Container, build
-from services.cli.audit_text import names_of, print_run, print_table, record_of, runs
+from services.cli.audit_text import echo, names_of, print_run, print_table, record_of, runs
 from services.cli.common import fail, load_settings
 from services.identity.accounts import CLI_READER
 
@@ -128,16 +128,16 @@ def history(  # noqa: PLR0917 (click options)
         where = _where(point, queries)
     if as_json:
         for event in events:
-            click.echo(json.dumps(record_of(event, names), ensure_ascii=False))
+            echo(json.dumps(record_of(event, names), ensure_ascii=False))
         return
     title = state.notice.title if state.notice else ""
-    click.echo(f"{campaign_id} {title} — history {where}")
+    echo(f"{campaign_id} {title} — history {where}")
     if not events:
-        click.echo("no events match")
+        echo("no events match")
         return
     for run in runs(events, fold=not each):
         print_run(run, names)
-    click.echo(f"{len(events)} event(s)")
+    echo(f"{len(events)} event(s)")
 
 
 # -- scores ----------------------------------------------------------------------------------------
@@ -160,9 +160,9 @@ def scores(campaign_id: str, as_of: str | None) -> None:
         table, fresh = queries.score_table(CLI_READER, campaign_id, point)
         where = _where(point, queries)
     source = "the log" if fresh is None or fresh.source == "log" else "the scores read model"
-    click.echo(f"{campaign_id} — scores {where}, from {source}; stage: {table.stage or '-'}")
+    echo(f"{campaign_id} — scores {where}, from {source}; stage: {table.stage or '-'}")
     if not table.rows or not table.indicators:
-        click.echo("no units or indicators registered yet")
+        echo("no units or indicators registered yet")
         return
     groups: dict[str, list[ScoreLine]] = {}
     for row in table.rows:
@@ -176,8 +176,8 @@ def scores(campaign_id: str, as_of: str | None) -> None:
             body.append(
                 [str(n), row.unit_name, *(cells.get(i.code) or UNDETERMINED for i in table.indicators)]
             )
-        click.echo("")
-        click.echo(f"附件{number}  {label}考核赋分表（{len(body)}个单位）")
+        echo("")
+        echo(f"附件{number}  {label}考核赋分表（{len(body)}个单位）")
         print_table(header, body)
 
 
@@ -216,7 +216,7 @@ def export(file: Path, first: int | None, last: int | None) -> None:
             except (ExportError, CheckpointError, SigningKeyError, OSError) as exc:
                 fail(f"cannot write {file}: {exc}")
     signer = manifest.signature["key_id"] if manifest.signature else "-"
-    click.echo(
+    echo(
         f"exported {manifest.count} events (positions {manifest.first_position}–{manifest.last_position}) "
         f"to {file}; manifest {manifest_path(file)} (last hash {manifest.last_hash}) signed by {signer}; "
         f"checkpoint {checkpoint}"
@@ -236,19 +236,19 @@ def verify_export_file(file: Path, keys: dict[str, PublicKey], unsigned_ok: bool
     except OSError as exc:
         fail(f"cannot read {file}: {exc}")
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if not result.ok:
         if result.bad_line is None and result.bad_position is None and result.checked == 0:
             click.echo(f"{file}: FAILED: {result.reason}")
             sys.exit(1)
         where = f"line {result.bad_line}" if result.bad_line is not None else "end of file"
         position = f" (position {result.bad_position})" if result.bad_position is not None else ""
-        click.echo(f"{file}: checked {result.checked} events: FAILED at {where}{position}: {result.reason}")
+        echo(f"{file}: checked {result.checked} events: FAILED at {where}{position}: {result.reason}")
         sys.exit(1)
     against = " and matches its manifest" if result.manifest is not None else ""
     if result.signed_by is not None:
         against = f" and matches its manifest, signed by {result.signed_by}"
-    click.echo(
+    echo(
         f"{file}: checked {result.checked} events: the hash chain is intact{against} "
         f"(last position {result.last_position})"
     )

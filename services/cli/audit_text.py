@@ -23,6 +23,26 @@ REASON_LABELS = {
 }
 
 
+HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def clean(text: str) -> str:
+    """Control and format characters (ESC, CR, bidi overrides, ...) shown as escapes, so a recorded value
+    cannot start a line of its own, move the cursor or recolour the terminal of whoever reads the history."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(ch) if unicodedata.category(ch) in HIDDEN else ch for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    click.echo(clean(text), err=err)
+
+
 def names_of(state: CampaignState) -> dict[str, dict[str, str]]:
     units = {u.code: u.name for u in state.units.values()}
     indicators = {i.code: i.short_name or i.name for i in state.indicators.values()}
@@ -113,13 +133,13 @@ def print_run(run: list[RecordedEvent], names: dict[str, dict[str, str]]) -> Non
         line = describe(readable(event._replace(data=data), names))
         position = f"{f'{event.position}–{run[-1].position}':>11}"
     actor = who(line.actor, line.role, event.metadata.get("acting_for"))
-    click.echo(f"{position}  {when_of(event)}  {pad(actor, 30)}  {line.action}")
+    echo(f"{position}  {when_of(event)}  {pad(actor, 30)}  {line.action}")
     indent = " " * 31
     reason = reason_of(event.data)
     if reason is not None:
-        click.echo(f"{indent}{reason[0]}：{reason[1]}")
+        echo(f"{indent}{reason[0]}：{reason[1]}")
     if line.basis:
-        click.echo(f"{indent}依据：{line.basis}")
+        echo(f"{indent}依据：{line.basis}")
 
 
 def who(actor: str | None, role: str | None, unit: Any) -> str:
@@ -140,4 +160,4 @@ def pad(text: str, columns: int) -> str:
 def print_table(header: list[str], rows: list[list[str]]) -> None:
     widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        click.echo("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        echo("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())

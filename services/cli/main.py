@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from domain.shared.identity import Role
 from services.bootstrap import build
 from services.cli.acts import act
 from services.cli.audit import export, history, scores, verify_export_file
+from services.cli.audit_text import clean
 from services.cli.calendar import calendar
 from services.cli.common import fail, load_settings
 from services.cli.database import db, grant
@@ -22,7 +25,7 @@ from services.cli.orgs import org
 from services.cli.projections import projections
 from services.cli.run import api, beat, serve, worker
 from services.demo.cli import demo
-from services.identity.accounts import Identity, IdentityError
+from services.identity.accounts import OPERATOR_PREFIX, Identity, IdentityError, User
 from services.infra.db import make_engine
 from services.infra.logs import get_logger
 from services.infra.migrate import current_revision, head_revision, migrate
@@ -169,8 +172,23 @@ def status() -> None:
 def users() -> None:
     """Manage the people who use Kaohe and their roles.
 
-    Example: echo 's3cret-pass' | kaohe users add zhang --role drafter --password-stdin
+    Example: echo 'Zhang-drafts-2026' | kaohe users add zhang --role drafter --password-stdin
     """
+
+
+def operator() -> str:
+    """Who runs the command line, as recorded in the log: ``cli:<the operating-system user>``."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    return OPERATOR_PREFIX + clean(name)[:50]
+
+
+def _read_password(password_stdin: bool) -> str:
+    if not password_stdin:
+        fail("give the password on standard input with --password-stdin")
+    return sys.stdin.readline().rstrip("\n")
 
 
 @users.command(name="add")
@@ -183,32 +201,115 @@ def users() -> None:
     help="The organisation a co-lead or assessed unit account belongs to: its id, name or 统一社会信用代码.",
 )
 @click.option("--unit", default=None, help="Same as --org, by the organisation's name.")
+@click.option("--display-name", default=None, help="姓名: the name officials know the user by.")
+@click.option("--title", default=None, help="职务: the user's post, e.g. 科长.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_add(name: str, role: str, organisation: str | None, unit: str | None, password_stdin: bool) -> None:
+def users_add(  # noqa: PLR0917
+    name: str,
+    role: str,
+    organisation: str | None,
+    unit: str | None,
+    display_name: str | None,
+    title: str | None,
+    password_stdin: bool,
+) -> None:
     """Add a user with a role (and, for unit accounts, the registered organisation they belong to).
 
-    Example: echo 's3cret-pass' | kaohe users add li --role assessed_unit --org 汉滨区 --password-stdin
+    The password has at least 10 characters, is not a common one and is not the user name.
+
+    Example: echo 'Hanbin-pass-26' | kaohe users add li --role assessed_unit --org 汉滨区 --password-stdin
     """
-    if not password_stdin:
-        fail("give the password on standard input with --password-stdin")
-    password = sys.stdin.readline().rstrip("\n")
+    password = _read_password(password_stdin)
     with _identity() as identity:
         try:
-            user = identity.add_user(name, role, password, unit, organisation=organisation)
+            user = identity.add_user(
+                name, role, password, unit, actor=operator(), organisation=organisation,
+                display_name=display_name, title=title,
+            )  # fmt: skip
         except IdentityError as exc:
             fail(f"{exc.field}: {exc.message}")
-    click.echo(f"added {user.name} ({user.role.value}{', ' + user.unit if user.unit else ''})")
+    click.echo(clean(f"added {user.name} ({user.role.value}{', ' + user.unit if user.unit else ''})"))
 
 
 @users.command(name="list")
 def users_list() -> None:
-    """List users with their roles and units.
+    """List users with their roles, units, 姓名, 职务 and whether they are disabled.
 
     Example: kaohe users list
     """
     with _identity() as identity:
         for user in identity.list_users():
-            click.echo(f"{user.name}\t{user.role.value}\t{user.role.label}\t{user.unit or '-'}")
+            fields = [user.name, user.role.value, user.role.label, user.unit or "-"]
+            fields += [user.display_name or "-", user.title or "-", "disabled" if user.disabled else "active"]
+            click.echo("\t".join(map(clean, fields)))
+
+
+@users.command(name="profile")
+@click.argument("name")
+@click.option("--display-name", default=None, help="姓名 (empty to clear).")
+@click.option("--title", default=None, help="职务 (empty to clear).")
+def users_profile(name: str, display_name: str | None, title: str | None) -> None:
+    """Set a user's 姓名 and 职务 (an option left out keeps its value).
+
+    Example: kaohe users profile section-chief --display-name 王建国 --title 科长
+    """
+    with _identity() as identity:
+        user = _find(identity, name)
+        try:
+            identity.set_profile(
+                user,
+                user.display_name if display_name is None else display_name,
+                user.title if title is None else title,
+                actor=operator(),
+            )
+        except IdentityError as exc:
+            fail(f"{exc.field}: {exc.message}")
+    click.echo(f"updated {name}")
+
+
+@users.command(name="disable")
+@click.argument("name")
+def users_disable(name: str) -> None:
+    """Disable a user: no sign-in; their tokens are revoked and their page sessions end at once.
+
+    Example: kaohe users disable zhang
+    """
+    with _identity() as identity:
+        identity.disable(_find(identity, name), actor=operator())
+    click.echo(f"disabled {name}: tokens revoked, page sessions ended")
+
+
+@users.command(name="enable")
+@click.argument("name")
+def users_enable(name: str) -> None:
+    """Let a disabled user sign in again (old tokens stay revoked: issue a new one).
+
+    Example: kaohe users enable zhang
+    """
+    with _identity() as identity:
+        identity.enable(_find(identity, name), actor=operator())
+    click.echo(f"enabled {name}")
+
+
+@users.command(name="password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def users_password(name: str, password_stdin: bool) -> None:
+    """Reset a user's password; their tokens are revoked and their page sessions end.
+
+    Example: echo 'Another-long-passphrase' | kaohe users password zhang --password-stdin
+    """
+    password = _read_password(password_stdin)
+    with _identity() as identity:
+        try:
+            identity.reset_password(_find(identity, name), password, actor=operator())
+        except IdentityError as exc:
+            fail(f"{exc.field}: {exc.message}")
+    click.echo(f"password of {name} reset: tokens revoked, page sessions ended")
+
+
+def _find(identity: Identity, name: str) -> User:
+    return identity.find_user(name) or fail(clean(f"no user named {name!r} (see kaohe users list)"))
 
 
 class _IssueByDefault(click.Group):
@@ -240,9 +341,9 @@ def token_issue(name: str, days: int) -> None:
     Example: kaohe token zhang --days 7
     """
     with _identity() as identity:
-        user = identity.find_user(name) or fail(f"no user named {name!r} (see kaohe users list)")
+        user = _find(identity, name)
         try:
-            issued = identity.issue_token(user, days)
+            issued = identity.issue_token(user, days, actor=operator())
         except IdentityError as exc:
             fail(f"{exc.field}: {exc.message}")
     click.echo(issued.token)
@@ -256,9 +357,8 @@ def token_revoke(name: str) -> None:
     Example: kaohe token revoke zhang
     """
     with _identity() as identity:
-        user = identity.find_user(name) or fail(f"no user named {name!r} (see kaohe users list)")
-        count = identity.revoke_tokens(user)
-    click.echo(f"revoked {count} token(s) of {name}")
+        count = identity.revoke_tokens(_find(identity, name), actor=operator())
+    click.echo(f"revoked {count} token(s) of {name}; their page sessions ended")
 
 
 @contextmanager

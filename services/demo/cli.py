@@ -113,6 +113,13 @@ def _remote(  # noqa: PLR0917
     with Client(url, run_id) as client:
         client.request("GET", "/ready", None)
         if admin_token:
+            # Before the officials sign in: on a server that already ran the demo their passwords differ.
+            existing = client.request(
+                "GET", f"/campaigns/{steps.CAMPAIGN_ID}", None, token=admin_token, expect=(200, 403, 404)
+            )
+            if existing.status_code == 200:
+                stage = existing.json().get("stage") or "?"
+                raise DemoError(_refusal(f"the server at {client.base_url}", stage))
             tokens = _officials(lambda tick: tokens_from_api(client, admin_token, tick))
         elif database_given:
             tokens = _with_identity(settings, lambda identity: _officials(

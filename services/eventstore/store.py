@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -111,6 +112,28 @@ class EventStore:
                 if result.replayed:
                     transaction.rollback()  # give back the positions reserved before the key was found
                 return result
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Connection]:
+        """A connection in a write transaction (BEGIN IMMEDIATE on SQLite), committed when the block ends.
+
+        For changes to other tables that must be recorded in the log atomically: write the rows, then
+        ``append_within`` on the same connection. The head lock is taken at that append, as for any other.
+        """
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_write=True)
+            with conn.begin():
+                yield conn
+
+    def append_within(self, conn: Connection, batches: Sequence[StreamAppend]) -> AppendResult:
+        """Append inside the caller's transaction (from ``write_transaction``): the events commit or roll
+        back with the caller's own rows. Same ordering, locking and hash chain as ``append_streams``; no
+        idempotency key (the caller's transaction is the unit of retry)."""
+        request = prepare(batches, None, self.registry, None)
+        try:
+            return self._append_locked(conn, request)
+        except IntegrityError as exc:
+            raise _translate(exc) from None
 
     def _append_locked(self, conn: Connection, request: PreparedAppend) -> AppendResult:
         snap = self._lock_and_reserve(conn, request)

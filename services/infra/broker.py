@@ -27,8 +27,10 @@ from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import sqlalchemy as kombu_sqla
 from kombu.transport.sqlalchemy.models import metadata as kombu_tables
 from sqlalchemy import Engine, create_engine, delete, event, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.infra.db import private_file
 from services.infra.logs import get_logger
 from services.infra.settings import Settings
 from services.infra.supervise import worker_trouble
@@ -193,6 +195,9 @@ class EmbeddedChannel(kombu_sqla.Channel):
 
     def _engine_from_config(self) -> Engine:
         url = self.connection.client.hostname
+        database = make_url(url).database
+        if database and database != ":memory:":
+            private_file(Path(database))
         engine = create_engine(
             url, connect_args={"timeout": LOCK_WAIT_SECONDS, "check_same_thread": False}, pool_pre_ping=False
         )

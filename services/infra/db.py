@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +37,21 @@ def make_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) -
     )
 
 
+def private_file(path: Path) -> None:
+    """Make ``path`` readable by its owner only (0600), creating it empty when missing. SQLite gives its
+    -wal and -shm files the database file's mode, so they follow."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with contextlib.suppress(OSError):  # not ours (a shared volume): leave it to the operator
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+
+
 def _sqlite_engine(database_url: str, *, echo: bool) -> Engine:
     url = make_url(database_url)
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        private_file(Path(url.database))
     engine = create_engine(
         url,
         json_serializer=_serialize,

@@ -42,6 +42,11 @@ class Settings:
     """Where signed checkpoints are written (default ``DATA/checkpoints``)."""
     checkpoint_seconds: float = 3600.0
     """How often beat asks a worker to sign a checkpoint of the log's head."""
+    throttle_url: str | None = None
+    """Where sign-in failures are counted (KAOHE_THROTTLE_URL, redis://); default: a redis:// broker, else
+    each process's memory."""
+    metrics_token: str | None = None
+    """KAOHE_METRICS_TOKEN: /metrics wants ``Authorization: Bearer <it>``; unset, only loopback may read."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -69,6 +74,8 @@ class Settings:
             checkpoint_key_file=_path(env, "KAOHE_CHECKPOINT_KEY_FILE", data_dir / "checkpoint-ed25519.key"),
             checkpoint_dir=_path(env, "KAOHE_CHECKPOINT_DIR", data_dir / "checkpoints"),
             checkpoint_seconds=_seconds(env, "KAOHE_CHECKPOINT_SECONDS", 3600.0, most=86400.0),
+            throttle_url=env.get("KAOHE_THROTTLE_URL") or None,
+            metrics_token=_metrics_token(env.get("KAOHE_METRICS_TOKEN", "")),
         )
 
     @property
@@ -137,3 +144,10 @@ def _cache_seconds(raw: str) -> float:
     if not 0 <= value <= 60:
         raise SettingsError(f"KAOHE_TOKEN_CACHE_SECONDS must be from 0 (off) to 60 seconds, not {raw!r}")
     return value
+
+
+def _metrics_token(raw: str) -> str | None:
+    raw = raw.strip()
+    if raw and len(raw) < 24:
+        raise SettingsError("KAOHE_METRICS_TOKEN needs at least 24 characters")
+    return raw or None

@@ -6,6 +6,7 @@ there. Handlers get the core's queries and acts from the app's dependencies (``c
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,18 @@ from litestar.template.config import TemplateConfig
 
 from services.bootstrap import Container
 from services.identity.accounts import Identity
+from services.identity.sessions import PageSessions
 from services.pages.config import PageSettings
 from services.pages.errors import PAGE_EXCEPTION_HANDLERS
 from services.pages.guards import csrf_protected
 from services.pages.login import LoginController
-from services.pages.middleware import CODEC_STATE, SessionMiddleware, load_user
+from services.pages.middleware import (
+    CODEC_STATE,
+    SESSIONS_STATE,
+    THROTTLE_STATE,
+    SessionMiddleware,
+    load_session,
+)
 from services.pages.render import local
 from services.pages.sessions import SessionCodec
 
@@ -34,6 +42,7 @@ NO_BEARER = {"exclude_from_auth": True}
 
 
 def _controllers() -> list[Any]:
+    from services.pages.account import AccountPages
     from services.pages.audit import AuditPages
     from services.pages.calendar import CalendarPages
     from services.pages.campaigns import CampaignPages
@@ -44,6 +53,7 @@ def _controllers() -> list[Any]:
 
     return [
         LoginController,
+        AccountPages,
         Workbench,
         CampaignPages,
         DocumentPages,
@@ -59,12 +69,15 @@ def home() -> Redirect:
     return Redirect("/ui/", status_code=303)
 
 
-def pages_router(identity: Identity) -> Router:
+def pages_router(identity: Identity, sessions: PageSessions) -> Router:
+    def load(session_id: str) -> Any:
+        return load_session(identity, sessions, session_id)
+
     return Router(
         path="/",
         route_handlers=[*_controllers(), home],
         # A function, not the identity itself: Litestar deep-copies routers, and an engine cannot be copied.
-        middleware=[DefineMiddleware(SessionMiddleware, load=lambda user_id: load_user(identity, user_id))],
+        middleware=[DefineMiddleware(SessionMiddleware, load=load)],
         guards=[csrf_protected],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
         opt=NO_BEARER,
@@ -93,9 +106,17 @@ class PagesPlugin(InitPluginProtocol):
         self.container = container
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
-        app_config.route_handlers.extend([pages_router(self.container.identity), static_router()])
+        settings = PageSettings.from_env(self.container.settings.data_dir)
+        sessions = PageSessions(
+            self.container.engine,
+            idle=timedelta(minutes=settings.idle_minutes),
+            lifetime=timedelta(hours=settings.session_hours),
+        )
+        app_config.route_handlers.extend([pages_router(self.container.identity, sessions), static_router()])
         app_config.template_config = template_config()
-        app_config.state[CODEC_STATE] = SessionCodec(PageSettings.from_env(self.container.settings.data_dir))
+        app_config.state[CODEC_STATE] = SessionCodec(settings)
+        app_config.state[SESSIONS_STATE] = sessions
+        app_config.state[THROTTLE_STATE] = self.container.throttle
         return app_config
 
 

@@ -17,8 +17,8 @@ from services.app.wording import GROUP_LABELS, STAGE_LABELS, STAGES
 from services.pages.actions import new_form_id
 from services.pages.charts import stage_chart
 from services.pages.guards import signed_in
-from services.pages.render import page, viewer
-from services.pages.timeline import campaign_names, lines, submission_positions
+from services.pages.render import INSIDE, page, viewer
+from services.pages.timeline import campaign_names, lines, people_of, submission_positions
 from services.pages.timetravel import chosen
 
 COUNT_LABELS = {
@@ -138,6 +138,7 @@ class CampaignPages(Controller):
                 campaign_names(
                     state, f"/ui/campaigns/{campaign_id}/history", submission_positions(everything)
                 ),
+                people_of(queries.users(user)) if user.role in INSIDE else None,
             ),
             point=point,
             unit=unit,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,20 +40,38 @@ class PageSettings:
 def _secret(configured: str, data_dir: Path) -> bytes:
     """KAOHE_SECRET_KEY, or a random key kept in the data folder (shared by every process using it)."""
     if configured:
-        if len(configured) < MIN_SECRET_CHARS:
+        if len(configured.strip()) < MIN_SECRET_CHARS:
             raise SettingsError(f"KAOHE_SECRET_KEY needs at least {MIN_SECRET_CHARS} characters")
-        return configured.encode("utf-8")
+        return configured.strip().encode("utf-8")
     path = data_dir / SECRET_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first; read theirs
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode("utf-8")
+        _create_secret(path)
+    with contextlib.suppress(OSError):  # an older or copied key file: readable by its owner only
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < MIN_SECRET_CHARS:
+        raise SettingsError(
+            f"{path} holds {len(key)} characters, a page key needs at least {MIN_SECRET_CHARS}: "
+            f"remove the file to have a new key made (everyone signs in again), or set KAOHE_SECRET_KEY"
+        )
+    return key.encode("utf-8")
+
+
+def _create_secret(path: Path) -> None:
+    """Write the key to a private temporary file, then link it into place: the name appears only once the
+    file is complete, and only one of several processes starting together wins (the others read its key)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".page-secret.", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_hex(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):  # another process made it first: read theirs
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:

@@ -21,7 +21,7 @@ from services.pages.actions import new_form_id
 from services.pages.guards import signed_in
 from services.pages.render import local, page, viewer
 from services.pages.reports import report_section
-from services.pages.timeline import lines
+from services.pages.timeline import lines, people_of
 from services.pages.timetravel import PointInTime, chosen
 from services.web.guards import allow
 
@@ -68,7 +68,7 @@ def render_document(
         point=point,
         chain=chain_rows(state),
         versions=versions(found.events),
-        lines=lines(found.events, f"/ui/documents/{document_id}"),
+        lines=lines(found.events, f"/ui/documents/{document_id}", people=people_of(queries.users(user))),
         error=error,
         notice=DONE.get(request.query_params.get("done", "")) if error is None else None,
         actions=task_actions(state, user, queries.users(user)) if live else [],

@@ -1,9 +1,9 @@
-"""Who is signed in (from the signed session cookie) and the CSRF subject of this browser."""
+"""Who is signed in (the server-side session behind the cookie) and the CSRF subject of this browser."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -11,25 +11,40 @@ from anyio import to_thread
 from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy import select
 
-from domain.shared.identity import Role
-from services.identity.accounts import Identity, User, users_table
+from services.identity.accounts import Identity, User
+from services.identity.sessions import PageSessions
+from services.identity.throttle import SignInThrottle
 from services.pages.sessions import PRE_COOKIE, SESSION_COOKIE, Session, SessionCodec
 
 STATE_SESSION = "page_session"
 STATE_SUBJECT = "csrf_subject"
 CODEC_STATE = "page_codec"
+SESSIONS_STATE = "page_sessions"
+THROTTLE_STATE = "sign_in_throttle"
+MAX_SESSION_ID = 100
+Loader = Callable[[str], tuple[Session, User] | None]
 
 
-def load_user(identity: Identity, user_id: str) -> User | None:
-    """The user of a session, unless removed or disabled since it was issued."""
-    stmt = select(users_table).where(users_table.c.id == user_id)
-    with identity.reader.connect() as conn:
-        row = conn.execute(stmt).one_or_none()
-    if row is None or row.disabled:
+def load_session(identity: Identity, sessions: PageSessions, session_id: str) -> tuple[Session, User] | None:
+    """The live session behind a cookie and its user, unless the user was disabled since."""
+    found = sessions.find(session_id, datetime.now(UTC))
+    if found is None:
         return None
-    return User(row.id, row.name, Role(row.role), row.unit, row.organisation_id)
+    user = identity.user_by_id(found.user_id)
+    if user is None or user.disabled:
+        return None
+    return Session(user.id, session_id, found.id_hash), user
+
+
+def sign_in_throttle(app: Any) -> SignInThrottle:
+    found: SignInThrottle = app.state[THROTTLE_STATE]
+    return found
+
+
+def page_sessions(app: Any) -> PageSessions:
+    found: PageSessions = app.state[SESSIONS_STATE]
+    return found
 
 
 def page_codec(app: Any) -> SessionCodec:
@@ -38,10 +53,10 @@ def page_codec(app: Any) -> SessionCodec:
     return codec
 
 
-def session_cookie(codec: SessionCodec, session: Session) -> Cookie:
+def session_cookie(codec: SessionCodec, session_id: str) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,
-        value=codec.encode(session),
+        value=session_id,
         max_age=codec.max_age(),
         path="/",
         httponly=True,
@@ -68,7 +83,7 @@ def _cookies(scope: Scope) -> dict[str, str]:
 class SessionMiddleware:
     """Sets ``scope["user"]`` (a User or None) and the CSRF subject; renews or clears cookies as needed."""
 
-    def __init__(self, app: ASGIApp, load: Callable[[str], User | None]) -> None:
+    def __init__(self, app: ASGIApp, load: Loader) -> None:
         self.app = app
         self.load = load
 
@@ -77,16 +92,12 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         codec = page_codec(scope["app"])
-        now = int(time.time())
         cookies = _cookies(scope)
         outgoing: list[Cookie] = []
-        session, user = await self._session(scope, codec, cookies.get(SESSION_COOKIE, ""), now)
+        session, user = await self._session(cookies.get(SESSION_COOKIE, ""))
         if cookies.get(SESSION_COOKIE) and session is None:
             outgoing.append(expired_cookie(SESSION_COOKIE, codec.settings.cookie_secure))
         if session is not None:
-            touched = codec.touched(session, now)
-            if touched is not None:
-                outgoing.append(session_cookie(codec, touched))
             subject = session.session_id
         else:
             pre = codec.check_nonce(cookies.get(PRE_COOKIE, ""))
@@ -110,14 +121,11 @@ class SessionMiddleware:
         state[STATE_SUBJECT] = subject
         await self.app(scope, receive, _with_cookies(send, outgoing))
 
-    async def _session(
-        self, scope: Scope, codec: SessionCodec, cookie: str, now: int
-    ) -> tuple[Session | None, User | None]:
-        session = codec.decode(cookie, now) if cookie else None
-        if session is None:
+    async def _session(self, cookie: str) -> tuple[Session | None, User | None]:
+        if not cookie or len(cookie) > MAX_SESSION_ID:
             return None, None
-        user = await to_thread.run_sync(self.load, session.user_id)
-        return (session, user) if user is not None else (None, None)
+        found = await to_thread.run_sync(self.load, cookie)
+        return found if found is not None else (None, None)
 
 
 def _with_cookies(send: Send, cookies: list[Cookie]) -> Send:

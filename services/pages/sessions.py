@@ -1,9 +1,10 @@
-"""Signed, expiring session cookies and the CSRF tokens bound to them (no server-side session table).
+"""Session cookies (a random id; the server keeps only its hash) and the CSRF tokens bound to them.
 
-A session cookie is ``base64url(json payload).base64url(HMAC-SHA256)``. The payload names the user, a
-random session id, when it was issued (absolute expiry) and when it was last used (idle expiry). The
-CSRF token of a form is an HMAC of the session id (or of a pre-login nonce kept in its own cookie), so
-only a page the server rendered for this browser carries it, and nothing needs storing.
+The ``kaohe_session`` cookie holds a 256-bit random id. The ``page_sessions`` table keeps its SHA-256
+with the user and the times that decide idle and absolute expiry (services/identity/sessions.py), so
+signing out, disabling the user or revoking their tokens ends it on the server. The CSRF token of a form
+is an HMAC of the session id (or of a pre-login nonce kept in its own cookie), so only a page the server
+rendered for this browser carries it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from services.pages.config import PageSettings
 
@@ -21,15 +21,13 @@ SESSION_COOKIE = "kaohe_session"
 PRE_COOKIE = "kaohe_pre"
 CSRF_FIELD = "_csrf"
 CSRF_HEADER = "x-csrf-token"
-TOUCH_AFTER_SECONDS = 300  # refresh the idle clock at most every five minutes
 
 
 @dataclass(frozen=True)
 class Session:
     user_id: str
     session_id: str
-    issued: int
-    seen: int
+    id_hash: str
 
 
 def _b64(data: bytes) -> str:
@@ -47,37 +45,6 @@ class SessionCodec:
 
     def _mac(self, purpose: str, text: str) -> bytes:
         return hmac.new(self._key, f"{purpose}:{text}".encode(), hashlib.sha256).digest()
-
-    def new(self, user_id: str, now: int) -> Session:
-        return Session(user_id, secrets.token_urlsafe(16), now, now)
-
-    def encode(self, session: Session) -> str:
-        payload = {"u": session.user_id, "s": session.session_id, "i": session.issued, "t": session.seen}
-        body = _b64(json.dumps(payload, separators=(",", ":")).encode())
-        return f"{body}.{_b64(self._mac('session', body))}"
-
-    def decode(self, cookie: str, now: int) -> Session | None:
-        """The session, or None when the cookie is forged, malformed or expired."""
-        body, _, signature = cookie.partition(".")
-        try:
-            if not hmac.compare_digest(_unb64(signature), self._mac("session", body)):
-                return None
-            payload = json.loads(_unb64(body))
-            session = Session(str(payload["u"]), str(payload["s"]), int(payload["i"]), int(payload["t"]))
-        except (ValueError, TypeError, KeyError):
-            return None
-        if self.expired(session, now):
-            return None
-        return session
-
-    def expired(self, session: Session, now: int) -> bool:
-        too_old = now - session.issued > self.settings.session_hours * 3600
-        idle = now - session.seen > self.settings.idle_minutes * 60
-        return too_old or idle or session.issued > now + 60
-
-    def touched(self, session: Session, now: int) -> Session | None:
-        """A copy with the idle clock reset, when it is worth a new cookie; else None."""
-        return replace(session, seen=now) if now - session.seen >= TOUCH_AFTER_SECONDS else None
 
     def max_age(self) -> int:
         return int(self.settings.session_hours * 3600)

@@ -62,9 +62,15 @@ def campaign_names(state: CampaignState, history: str, submissions: dict[str, in
     return Names(names, history, submissions)
 
 
-def lines(events: Iterable[RecordedEvent], as_of_base: str, names: Names | None = None) -> list[TimelineLine]:
-    """``as_of_base`` is the page that shows the state at a line (``?as_of=<position>`` is added)."""
-    names = names or Names({})
+def lines(
+    events: Iterable[RecordedEvent],
+    as_of_base: str,
+    names: Names | None = None,
+    people: dict[str, str] | None = None,
+) -> list[TimelineLine]:
+    """``as_of_base`` is the page that shows the state at a line (``?as_of=<position>`` is added);
+    ``people`` maps user names to the 姓名 and 职务 officials know them by."""
+    names, people = names or Names({}), people or {}
     found = []
     for e in events:
         said = describe(e)
@@ -73,7 +79,7 @@ def lines(events: Iterable[RecordedEvent], as_of_base: str, names: Names | None 
                 position=e.position,
                 at=local(said.at) or local(e.recorded_at),
                 recorded_at=local(e.recorded_at),
-                actor=said.actor or "",
+                actor=people.get(said.actor or "", said.actor or ""),
                 role=said.role or "",
                 action=names.apply(said.action),
                 opinion=said.opinion or "",
@@ -86,6 +92,13 @@ def lines(events: Iterable[RecordedEvent], as_of_base: str, names: Names | None 
             )
         )
     return found
+
+
+def people_of(users: Iterable[Any]) -> dict[str, str]:
+    """姓名 职务 by user name, for the users who have a 姓名."""
+    return {
+        u.name: f"{u.display_name} {u.title}" if u.title else u.display_name for u in users if u.display_name
+    }
 
 
 def submission_positions(events: Iterable[RecordedEvent]) -> dict[str, int]:

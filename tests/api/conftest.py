@@ -61,7 +61,7 @@ class Api:
 
 
 def add_users(
-    container: Container, users: dict[str, tuple[Role, str | None]], password: str = "password-123"
+    container: Container, users: dict[str, tuple[Role, str | None]], password: str = "Kaohe-Test-2026!"
 ) -> dict[str, str]:
     """Each user (unit accounts with their organisation, registered first) and a token for each."""
     tokens = {}

@@ -47,7 +47,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, s
     tokens = {}
     for name, role in (("drafter", Role.DRAFTER), ("section-chief", Role.SECTION_CHIEF)):
         tokens[name] = container.identity.issue_token(
-            container.identity.add_user(name, role, "password-123")
+            container.identity.add_user(name, role, "Kaohe-Test-2026!")
         ).token
     container.close()
     port = free_port()

@@ -22,7 +22,7 @@ def sign_in(client: Any, user: str) -> str:
     token = csrf_of(client.get("/ui/login").text)
     response = client.post(
         "/ui/login",
-        data={"username": user, "password": "password-123", "_csrf": token, "next": "/ui/"},
+        data={"username": user, "password": "Kaohe-Test-2026!", "_csrf": token, "next": "/ui/"},
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -38,7 +38,7 @@ def test_pages_need_a_session_and_send_you_back_after_sign_in(api: Api) -> None:
     assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text
     ok = client.post(
         "/ui/login",
-        data={"username": "auditor", "password": "password-123", "_csrf": token, "next": "/ui/audit"},
+        data={"username": "auditor", "password": "Kaohe-Test-2026!", "_csrf": token, "next": "/ui/audit"},
         follow_redirects=False,
     )
     assert ok.status_code == 303 and ok.headers["location"] == "/ui/audit"
@@ -49,7 +49,12 @@ def test_pages_need_a_session_and_send_you_back_after_sign_in(api: Api) -> None:
 
 def test_sign_in_never_redirects_to_another_site(api: Api) -> None:
     token = csrf_of(api.client.get("/ui/login").text)
-    body = {"username": "drafter", "password": "password-123", "_csrf": token, "next": "//evil.example/ui/"}
+    body = {
+        "username": "drafter",
+        "password": "Kaohe-Test-2026!",
+        "_csrf": token,
+        "next": "//evil.example/ui/",
+    }
     response = api.client.post("/ui/login", data=body, follow_redirects=False)
     assert response.headers["location"] == "/ui/"
 
@@ -59,7 +64,7 @@ def test_the_secure_flag_follows_the_setting(api: Api) -> None:
     app.state.page_codec = SessionCodec(PageSettings(secret=b"s" * 32, cookie_secure=True))
     client = TestClient(app, base_url="https://testserver.local")  # Secure cookies travel over HTTPS only
     token = csrf_of(client.get("/ui/login").text)
-    body = {"username": "drafter", "password": "password-123", "_csrf": token}
+    body = {"username": "drafter", "password": "Kaohe-Test-2026!", "_csrf": token}
     response = client.post("/ui/login", data=body, follow_redirects=False)
     assert "Secure" in next(c for c in response.headers.get_list("set-cookie") if "kaohe_session=" in c)
 
@@ -68,7 +73,8 @@ def test_forms_without_the_token_or_from_elsewhere_are_refused(api: Api) -> None
     client = api.client
     head = api.log_head()
     assert (
-        client.post("/ui/login", data={"username": "drafter", "password": "password-123"}).status_code == 403
+        client.post("/ui/login", data={"username": "drafter", "password": "Kaohe-Test-2026!"}).status_code
+        == 403
     )
     token = sign_in(client, "drafter")
     path = "/ui/campaigns/zuofeng-2022/letter"

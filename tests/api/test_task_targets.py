@@ -48,7 +48,7 @@ def test_check_is_not_transferred_to_the_office_nor_to_someone_who_does_not_exis
     # The office cannot approve 核稿 either way: not its role.
     assert api.post("office", f"{path}/approve", {"opinion": "同意"}).status_code == 403
 
-    api.container.identity.add_user("section-chief-2", Role.SECTION_CHIEF, "password-123")
+    api.container.identity.add_user("section-chief-2", Role.SECTION_CHIEF, "Kaohe-Test-2026!")
     r = api.post("section-chief", f"{path}/transfer", {"to": "section-chief-2"})
     assert r.status_code == 200, r.text
     (open_task,) = api.get("auditor", f"/documents/{doc}").json()["open_tasks"]
@@ -62,7 +62,7 @@ def test_review_is_not_left_with_a_holder_who_does_not_exist_or_is_disabled(api:
     review = _task(api, doc, "review")
     path = f"/documents/{doc}/tasks/{review}/transfer"
     refused(api, "deputy", path, {"to": "no-such-person-xyz"}, "to", "unknown_assignee")
-    api.container.identity.add_user("deputy-2", Role.DEPUTY_DIRECTOR, "password-123")
+    api.container.identity.add_user("deputy-2", Role.DEPUTY_DIRECTOR, "Kaohe-Test-2026!")
     with api.container.engine.begin() as conn:
         conn.execute(update(users_table).where(users_table.c.name == "deputy-2").values(disabled=True))
     refused(api, "deputy", path, {"to": "deputy-2"}, "to", "unknown_assignee")
@@ -101,8 +101,8 @@ def test_a_co_lead_unit_hands_its_countersign_only_to_its_own_body(api: Api) -> 
     seat = _task(api, "letter-1", "countersign")
     identity = api.container.identity
     identity.organisations.add("市发改委", "city_department")
-    identity.add_user("fagai-liaison", Role.CO_LEAD_UNIT, "password-123", "市发改委")
-    identity.add_user("bianban-2", Role.CO_LEAD_UNIT, "password-123", "市委编办")
+    identity.add_user("fagai-liaison", Role.CO_LEAD_UNIT, "Kaohe-Test-2026!", "市发改委")
+    identity.add_user("bianban-2", Role.CO_LEAD_UNIT, "Kaohe-Test-2026!", "市委编办")
     path = f"/documents/letter-1/tasks/{seat}/transfer"
     head = api.log_head()
     r = api.post("bianban-liaison", path, {"to": "fagai-liaison"})

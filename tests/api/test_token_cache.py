@@ -25,7 +25,7 @@ def test_a_revocation_takes_effect_at_once_here_and_within_the_bound_elsewhere(t
     settings = replace(settings, token_cache_seconds=BOUND)
     container = build(settings)
     migrate(container.engine)
-    user = container.identity.add_user("zhang", Role.DRAFTER, "password-123")
+    user = container.identity.add_user("zhang", Role.DRAFTER, "Kaohe-Test-2026!")
     with TestClient(create_app(settings, container, waker=NoWaker())) as client:
         first = container.identity.issue_token(user).token
         assert client.get("/me", headers={"Authorization": f"Bearer {first}"}).status_code == 200

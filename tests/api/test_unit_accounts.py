@@ -120,13 +120,13 @@ def test_an_appeal_names_the_unit_by_name_once_results_are_published(api: Api) -
 def test_unit_accounts_belong_to_a_registered_organisation(api: Api) -> None:
     identity = api.container.identity
     with pytest.raises(IdentityError) as refused:
-        identity.add_user("nobody", Role.ASSESSED_UNIT, "password-123", "不存在的区")
+        identity.add_user("nobody", Role.ASSESSED_UNIT, "Kaohe-Test-2026!", "不存在的区")
     assert refused.value.field == "organisation"
     with pytest.raises(IdentityError):
-        identity.add_user("staff-with-unit", Role.DRAFTER, "password-123", "汉滨区")
+        identity.add_user("staff-with-unit", Role.DRAFTER, "Kaohe-Test-2026!", "汉滨区")
     with pytest.raises(IdentityError):  # a campaign's code names no organisation: no binding by code
-        identity.add_user("c01", Role.ASSESSED_UNIT, "password-123", "C01")
-    body = {"name": "x1", "role": "assessed_unit", "password": "password-123", "unit": "不存在的区"}
+        identity.add_user("c01", Role.ASSESSED_UNIT, "Kaohe-Test-2026!", "C01")
+    body = {"name": "x1", "role": "assessed_unit", "password": "Kaohe-Test-2026!", "unit": "不存在的区"}
     r = api.post("admin", "/users", body)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "organisation"
     r = api.post("admin", "/users", {**body, "unit": None, "organisation": "汉滨区"})

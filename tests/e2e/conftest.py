@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--lang=zh-CN",
 ]
-PASSWORD = "password-123"
+PASSWORD = "Kaohe-Test-2026!"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
 
 

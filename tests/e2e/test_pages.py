@@ -174,3 +174,44 @@ def test_the_auditor_verifies_the_chain_and_exports_the_log(browser: Any, server
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == server.head() and '"hash"' in lines[0]
     page.context.close()
+
+
+def test_my_account_shows_my_name_ends_my_other_sessions_and_changes_my_password(
+    browser: Any, server: Server
+) -> None:
+    body = {
+        "name": "zhou-wei",
+        "role": "auditor",
+        "password": PASSWORD,
+        "display_name": "周伟",
+        "title": "审计科长",
+    }
+    assert server.api("admin", "POST", "/users", body).status_code == 201
+    blocked: list[str] = []
+    page = sign_in(browser, server, "zhou-wei")
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    other = sign_in(browser, server, "zhou-wei", width=390)
+    for path in ("/ui/", CAMPAIGN, f"{CAMPAIGN}/scores", "/ui/audit"):
+        page.goto(path)
+    page.get_by_role("link", name=re.compile("周伟 审计科长")).click()
+    page.wait_for_url(re.compile(r".*/ui/account/$"))
+    assert page.locator("#sessions tbody tr").count() == 2
+    shot(page, "account")
+    page.get_by_role("button", name="结束其他全部会话").click()
+    page.wait_for_url(re.compile(r".*done=ended"))
+    assert page.locator("#sessions tbody tr").count() == 1
+    other.goto("/ui/")
+    assert "/ui/login" in other.url  # the phone's session ended on the server
+    page.get_by_label("当前密码").fill(PASSWORD)
+    page.get_by_label("新密码", exact=True).fill("Zhou-Wei-Audits-2026")
+    page.get_by_label("再次输入新密码").fill("Zhou-Wei-Audits-2026")
+    page.get_by_role("button", name="修改密码").click()
+    page.wait_for_url(re.compile(r".*done=password"))
+    assert "密码已修改" in page.locator("main").inner_text()
+    other.get_by_label("用户名").fill("zhou-wei")
+    other.get_by_label("密码").fill(PASSWORD)
+    other.get_by_role("button", name="登录").click()
+    assert "用户名或密码不正确" in other.locator("main").inner_text()
+    assert not blocked, blocked  # the strict CSP blocks nothing the pages use
+    page.context.close()
+    other.context.close()

@@ -109,5 +109,5 @@ def token_for(env: Mapping[str, str], name: str, role: str, unit: str | None = N
         kind = "co_lead_body" if role == "co_lead_unit" else "county"
         kaohe(["org", "add", unit, "--kind", kind], env)
     args = ["users", "add", name, "--role", role, "--password-stdin", *(["--org", unit] if unit else [])]
-    kaohe(args, env, stdin="password-123\n")
+    kaohe(args, env, stdin="Kaohe-Test-2026!\n")
     return kaohe(["token", name], env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -60,7 +61,7 @@ def waker() -> Waker:
 def api(seeded: Container, waker: Waker) -> Iterator[Client]:
     tokens = {}
     for name, role in USERS.items():
-        user = seeded.identity.add_user(name, role, "password-123", None)
+        user = seeded.identity.add_user(name, role, "Kaohe-Test-2026!", None)
         tokens[name] = seeded.identity.issue_token(user).token
     app = create_app(seeded.settings, seeded, waker=waker)
     with TestClient(app) as client:
@@ -149,6 +150,8 @@ def test_overview_and_metrics(api: Client, seeded: Container) -> None:
     assert from_log["campaigns"] == from_projection["campaigns"]
     (campaign,) = from_projection["campaigns"]
     assert campaign["counts"]["units"] == 54 and campaign["stage"] == "approving"
-    metrics = api.client.get("/metrics").text
+    assert api.client.get("/metrics").status_code == 401  # not from loopback, and no token
+    seeded.settings = replace(seeded.settings, metrics_token="m" * 32)
+    metrics = api.client.get("/metrics", headers={"Authorization": "Bearer " + "m" * 32}).text
     assert 'kaohe_projection_lag_events{projection="inbox"} 0.0' in metrics
     assert "kaohe_log_events_total" in metrics and "kaohe_database_up 1.0" in metrics
