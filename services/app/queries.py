@@ -374,7 +374,7 @@ class Queries:
             for stream_id in replay.document_streams(self.runner, campaign_id):
                 found += store.read_stream(stream_id, to_position=as_of.position)
         shown = access.history_shown(state, user, mine)
-        visible = (shown(e) for e in sorted(found, key=lambda e: e.position) if wanted.matches(e))
+        visible = (shown(e) for e in wanted.select(sorted(found, key=lambda e: e.position)))
         return [e for e in visible if e is not None]
 
     def history(self, user: User, campaign_id: str, wanted: HistoryFilter, as_of: AsOf = NOW) -> History:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -91,17 +91,52 @@ class HistoryFilter:
     since: datetime | None = None
     until: datetime | None = None
 
-    def matches(self, event: RecordedEvent) -> bool:
-        data = event.data
+    def matches(self, event: RecordedEvent, refs: Refs | None = None) -> bool:
+        """Whether the event passes every filter; ``refs`` (see ``select``) lend the unit and indicator of
+        the deduction, appeal, submission or consultation an event refers to by id."""
+        units, indicator = _subjects(event.data, refs or {})
         checks = (
-            self.unit is None or self.unit in _units_of(data),
-            self.indicator is None or data.get("indicator") == self.indicator,
+            self.unit is None or self.unit in units,
+            self.indicator is None or indicator == self.indicator,
             self.actor is None or event.metadata.get("actor") == self.actor,
             self.types is None or event.type in self.types,
             self.since is None or event.recorded_at >= self.since,
             self.until is None or event.recorded_at <= self.until,
         )
         return all(checks)
+
+    def select(self, events: Iterable[RecordedEvent]) -> Iterator[RecordedEvent]:
+        """The events (in position order) that match, following ids: a unit's history holds every decision
+        about it, e.g. ``DeductionConfirmed`` and ``DeductionRejected``, which name only the deduction."""
+        refs: Refs = {}
+        for event in events:
+            _learn(event.data, refs)
+            if self.matches(event, refs):
+                yield event
+
+
+REF_KEYS = ("deduction_id", "appeal_id", "submission_id", "consultation_id")
+"""Ids by which an event refers to what an earlier event of the campaign proposed, filed or opened."""
+Refs = dict[tuple[str, str], tuple[frozenset[str], str | None]]
+
+
+def _learn(data: dict[str, Any], refs: Refs) -> None:
+    units, indicator = frozenset(_units_of(data)), data.get("indicator")
+    if not units and not indicator:
+        return
+    for key in REF_KEYS:
+        if data.get(key) and (key, str(data[key])) not in refs:
+            refs[(key, str(data[key]))] = (units, indicator)
+
+
+def _subjects(data: dict[str, Any], refs: Refs) -> tuple[set[str], str | None]:
+    units, indicator = _units_of(data), data.get("indicator")
+    for key in REF_KEYS:
+        found = refs.get((key, str(data.get(key)))) if data.get(key) else None
+        if found is not None:
+            units |= found[0]
+            indicator = indicator or found[1]
+    return units, indicator
 
 
 def _units_of(data: dict[str, Any]) -> set[str]:
