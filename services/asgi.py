@@ -37,6 +37,7 @@ from services.infra.logs import configure_logging
 from services.infra.metrics import Metrics
 from services.infra.settings import Settings
 from services.pages import PagesPlugin
+from services.web.addresses import TRUSTED_STATE
 from services.web.headers import SecurityHeaders
 from services.web.requests import ExactRequest
 
@@ -95,6 +96,7 @@ def create_app(
         debug=False,
         plugins=[PagesPlugin(container)],  # the officials' pages under /ui (services/pages)
     )
+    app.state[TRUSTED_STATE] = settings.trusted_proxies
     # Outside Litestar's own error handling, so 401s and 404s get a request id and an access line too.
     app.asgi_handler = SecurityHeaders(RequestContextMiddleware(app.asgi_handler))
     return app

@@ -12,13 +12,14 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.bootstrap import Container
 from services.infra.metrics import Metrics
+from services.web.addresses import client_address
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def may_read(request: Request[Any, Any, Any], token: str | None) -> bool:
     if token is None:
-        host = request.client.host if request.client else ""
+        host = client_address(request)
         return host in LOOPBACK or host.startswith("127.")
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())

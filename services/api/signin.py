@@ -17,6 +17,7 @@ from services.bootstrap import Container
 from services.identity.accounts import IdentityError
 from services.identity.throttle import hashing
 from services.infra.logs import get_logger
+from services.web.addresses import client_address
 
 log = get_logger("kaohe.api.signin")
 
@@ -44,7 +45,7 @@ class SignInController(Controller):
     ) -> TokenIssuedView | Response[Problem]:
         """A bearer token for the user whose name and password these are (5 failures a minute lock the
         name for the minute, more lock it longer; the client address is counted too)."""
-        name, address = data.name.strip()[:100], request.client.host if request.client else "unknown"
+        name, address = data.name.strip()[:100], client_address(request)
         refused = container.throttle.check(name, address)
         if refused is not None:
             log.warning("sign_in_throttled", user=name, address=address, retry_after=refused.retry_after)

@@ -18,6 +18,7 @@ from services.api.problems import READ_ERRORS, WRITE_ERRORS, Problem, problem, p
 from services.bootstrap import Container
 from services.identity.accounts import Identity, IdentityError, User
 from services.identity.throttle import hashing
+from services.web.addresses import client_address
 
 
 class UserView(msgspec.Struct):
@@ -292,7 +293,7 @@ class MyAccount(Controller):
     ) -> UserView | Response[Problem]:
         """Change the caller's own password (the current one first; wrong ones count towards the sign-in
         lockout); their page sessions end."""
-        user, address = request.user, request.client.host if request.client else "unknown"
+        user, address = request.user, client_address(request)
         refused = container.throttle.check(user.name, address)
         if refused is not None:
             response = problem(429, "too many wrong passwords: try again later", "throttled")

@@ -106,9 +106,12 @@ def api(host: str, port: int) -> None:
 
     load_settings()
     # log_config=None: our structlog setup (made by create_app) renders uvicorn's lines too.
+    # proxy_headers=False: uvicorn would otherwise take X-Forwarded-For from any peer on 127.0.0.1. Which
+    # proxies to believe is KAOHE_TRUSTED_PROXIES alone (services/web/addresses.py).
     uvicorn.run(
-        "services.asgi:create_app", factory=True, host=host, port=port, log_config=None, access_log=False
-    )
+        "services.asgi:create_app", factory=True, host=host, port=port, log_config=None, access_log=False,
+        proxy_headers=False,
+    )  # fmt: skip
 
 
 @click.command()

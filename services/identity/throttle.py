@@ -20,7 +20,7 @@ import anyio
 from anyio import to_thread
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, Storage, storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 
 from services.infra.settings import Settings
 
@@ -54,7 +54,7 @@ class Refusal:
 class SignInThrottle:
     def __init__(self, storage: Storage | None = None) -> None:
         self.storage = storage or MemoryStorage()
-        self.limiter = FixedWindowRateLimiter(self.storage)
+        self.limiter = MovingWindowRateLimiter(self.storage)  # no burst at a window's edge
         self.account: list[RateLimitItem] = parse_many(ACCOUNT_LIMITS)
         self.address: list[RateLimitItem] = parse_many(ADDRESS_LIMITS)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 LOG_FORMATS = ("auto", "json", "console")
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(ValueError):
@@ -45,6 +49,9 @@ class Settings:
     throttle_url: str | None = None
     """Where sign-in failures are counted (KAOHE_THROTTLE_URL, redis://); default: a redis:// broker, else
     each process's memory."""
+    trusted_proxies: tuple[Network, ...] = ()
+    """KAOHE_TRUSTED_PROXIES (addresses or networks, comma-separated): reverse proxies whose
+    X-Forwarded-For names the client (sign-in throttling, /metrics). Empty: the TCP peer is the client."""
     metrics_token: str | None = None
     """KAOHE_METRICS_TOKEN: /metrics wants ``Authorization: Bearer <it>``; unset, only loopback may read."""
 
@@ -76,6 +83,7 @@ class Settings:
             checkpoint_seconds=_seconds(env, "KAOHE_CHECKPOINT_SECONDS", 3600.0, most=86400.0),
             throttle_url=env.get("KAOHE_THROTTLE_URL") or None,
             metrics_token=_metrics_token(env.get("KAOHE_METRICS_TOKEN", "")),
+            trusted_proxies=_networks(env.get("KAOHE_TRUSTED_PROXIES", "")),
         )
 
     @property
@@ -144,6 +152,19 @@ def _cache_seconds(raw: str) -> float:
     if not 0 <= value <= 60:
         raise SettingsError(f"KAOHE_TOKEN_CACHE_SECONDS must be from 0 (off) to 60 seconds, not {raw!r}")
     return value
+
+
+def _networks(raw: str) -> tuple[Network, ...]:
+    found = []
+    for item in raw.replace(" ", ",").split(","):
+        if item.strip():
+            try:
+                found.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                raise SettingsError(
+                    f"KAOHE_TRUSTED_PROXIES: {item.strip()!r} is not an address or network (e.g. 10.0.0.0/8)"
+                ) from None
+    return tuple(found)
 
 
 def _metrics_token(raw: str) -> str | None:

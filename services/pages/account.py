@@ -15,10 +15,10 @@ from litestar.response import Redirect, Template
 from services.identity.accounts import Identity, IdentityError
 from services.identity.throttle import hashing
 from services.pages.guards import signed_in
-from services.pages.login import client_address
 from services.pages.middleware import STATE_SESSION, page_sessions, sign_in_throttle
 from services.pages.render import page, viewer
 from services.pages.sessions import Session
+from services.web.addresses import client_address
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PASSWORD_ERRORS = {

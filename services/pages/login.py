@@ -26,6 +26,7 @@ from services.pages.middleware import (
 )
 from services.pages.render import page
 from services.pages.sessions import PRE_COOKIE, SESSION_COOKIE, Session
+from services.web.addresses import client_address
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 log = get_logger("kaohe.pages.login")
@@ -36,10 +37,6 @@ def _safe_next(target: str | None) -> str:
     if not target or not (target == "/ui" or target.startswith("/ui/")) or "\\" in target:
         return "/ui/"
     return target
-
-
-def client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _client(request: Request[Any, Any, Any]) -> str:
