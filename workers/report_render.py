@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
 
 from domain import reports
+from domain.shared.calendar import business_date
 from services.app.commands import Actor, CommandRunner, RequestInfo
 from services.app.reports import MAX_ATTEMPTS, REPORT, set_progress, start_attempt
 from services.app.usecases import CAMPAIGN, DOCUMENT
@@ -20,7 +21,6 @@ from workers.reports.render import render_all
 
 log = get_logger("kaohe.reports.render")
 WORKER = Actor("kaohe-worker", "kaohe-worker", "system")
-CST = timezone(timedelta(hours=8))
 RETRIED: tuple[type[Exception], ...] = (*TRANSIENT, OSError)
 
 
@@ -109,7 +109,7 @@ def _record_date(runner: CommandRunner, state: reports.ReportState) -> date:
     events = runner.store.read_stream(CAMPAIGN.stream_id(state.campaign_id), to_position=state.as_of_position)
     if not events:
         return date(2000, 1, 1)
-    return datetime.fromisoformat(events[-1].data["at"]).astimezone(CST).date()
+    return business_date(datetime.fromisoformat(events[-1].data["at"]))
 
 
 def _record(runner: CommandRunner, report_id: str, command: object) -> None:

@@ -10,7 +10,7 @@ import dataclasses
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -20,6 +20,7 @@ from domain import approval
 from domain import reports as report_domain
 from domain.campaign.queries import counts
 from domain.campaign.state import CampaignState
+from domain.shared.calendar import business_date
 from domain.shared.errors import NotFound
 from domain.shared.identity import Role
 from services.app import access, replay
@@ -56,7 +57,7 @@ from services.app.views import (
     TimelineLine,
     WorkItem,
 )
-from services.app.worklist import CST, Clock, work_items
+from services.app.worklist import Clock, work_items
 from services.eventstore.export import export_line
 from services.eventstore.model import LogHead, RecordedEvent
 from services.eventstore.verify import VerifyResult, iter_raw, verify_database
@@ -153,7 +154,7 @@ class Queries:
     @staticmethod
     def today() -> date:
         """Today's business date, in Asia/Shanghai."""
-        return datetime.now(CST).date()
+        return business_date(datetime.now(UTC))
 
     # -- campaigns --------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from domain import reports
 from domain.shared.errors import NotFound
 from services.app.commands import Aggregate, CommandRunner
 from services.app.replay import stream_ids
+from services.eventstore.store import utc
 from services.infra.db import reader
 from services.infra.logs import get_logger
 
@@ -119,18 +120,14 @@ def pending_reports(runner: CommandRunner, quiet_for: timedelta | None = None) -
     if quiet_for is not None:
         with reader(runner.store.engine).connect() as conn:
             rows = conn.execute(select(progress_table.c.report_id, progress_table.c.updated_at)).all()
-        moved = {r.report_id: _aware(r.updated_at) for r in rows}
+        moved = {r.report_id: utc(r.updated_at) for r in rows}
     cutoff = datetime.now(UTC) - (quiet_for or timedelta(0))
     pending = []
     for stream_id in stream_ids(runner, "report-"):
         state, _ = runner.load(REPORT, stream_id)
         if state.status is not reports.ReportStatus.REQUESTED:
             continue
-        last = moved.get(state.report_id, _aware(state.requested_at) if state.requested_at else None)
+        last = moved.get(state.report_id, utc(state.requested_at) if state.requested_at else None)
         if quiet_for is None or last is None or last <= cutoff:
             pending.append(state.report_id)
     return pending
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC back

@@ -72,7 +72,7 @@ def work_items(runner: CommandRunner, user: User, clock: Clock, tasks: list[Task
 def approval_items(tasks: list[TaskView], clock: Clock) -> list[WorkItem]:
     found = []
     for task in tasks:
-        deadline, status = clock.due(task.since.astimezone(CST).date(), APPROVAL_WORKING_DAYS)
+        deadline, status = clock.due(business_date(task.since), APPROVAL_WORKING_DAYS)
         what = step_label(task.step) + ("（受托办理）" if task.owner else "")
         href = f"/ui/documents/{task.document_id}#actions"
         found.append(_item("公文审批", task.title, what, task.since, deadline, status, href))

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from services.app.acts import ACT_LIST
-from services.app.core import Call
+from services.app.core import Call, Outcome
 from services.app.errors import REFUSED
 from services.bootstrap import build
 from services.cli.common import fail, load_settings
@@ -66,6 +66,23 @@ def act(  # noqa: PLR0917 (click options)
         fail(f"--data is not JSON: {exc}")
     if not isinstance(body, dict):
         fail("--data must be a JSON object")
+    outcome = run_act(user_name, name, target, data.encode(), idempotency_key, if_match)
+    accepted = outcome.accepted
+    answer = {"stream_id": accepted.stream_id, "stream_version": accepted.stream_version,
+              "position": accepted.position, "id": accepted.id, "replayed": outcome.replayed}  # fmt: skip
+    click.echo(json.dumps(answer, ensure_ascii=False))
+
+
+def run_act(  # noqa: PLR0917
+    user_name: str,
+    name: str,
+    target: dict[str, str],
+    raw: bytes,
+    idempotency_key: str | None = None,
+    if_match: str | None = None,
+) -> Outcome:
+    """Run the act ``name`` as ``user_name`` with its JSON input ``raw``; any refusal ends the command
+    with its code and reason (exit 1), leaving the log unchanged."""
     container = build(load_settings())
     try:
         user = container.identity.find_user(user_name) or fail(
@@ -73,7 +90,7 @@ def act(  # noqa: PLR0917 (click options)
         )
         call = Call(request_id=f"cli-{uuid.uuid4()}", idempotency_key=idempotency_key, if_match=if_match)
         core = container.core
-        outcome = core.execute(user, name, target, core.decode_input(name, data.encode()), call)
+        return core.execute(user, name, target, core.decode_input(name, raw), call)
     except LookupError:
         fail(f"no act named {name!r} (kaohe act --list)")
     except REFUSED as exc:
@@ -83,7 +100,3 @@ def act(  # noqa: PLR0917 (click options)
         fail(f"cannot reach the database (did you run kaohe migrate?): {exc.orig}")
     finally:
         container.close()
-    accepted = outcome.accepted
-    answer = {"stream_id": accepted.stream_id, "stream_version": accepted.stream_version,
-              "position": accepted.position, "id": accepted.id, "replayed": outcome.replayed}  # fmt: skip
-    click.echo(json.dumps(answer, ensure_ascii=False))

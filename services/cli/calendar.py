@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date
 
 import click
@@ -11,9 +10,9 @@ from sqlalchemy.exc import OperationalError
 
 from services.app.calendar import bundled_calendar
 from services.app.calendar import parse_days as parse_text_days
-from services.app.core import Call
-from services.app.errors import REFUSED, InvalidInput
+from services.app.errors import InvalidInput
 from services.bootstrap import Container, build
+from services.cli.acts import run_act
 from services.cli.common import fail, load_settings
 from services.identity.accounts import CLI_READER
 
@@ -106,18 +105,7 @@ def parse_days(text: str, option: str) -> list[date]:
 
 
 def _declare(user_name: str, data: dict[str, object]) -> None:
-    container = _container()
-    try:
-        user = container.identity.find_user(user_name) or fail(f"no user named {user_name!r}")
-        core = container.core
-        body = core.decode_input("declareYearCalendar", json.dumps(data).encode())
-        outcome = core.execute(user, "declareYearCalendar", {}, body, Call(request_id=f"cli-{uuid.uuid4()}"))
-    except REFUSED as exc:
-        fail(f"refused ({getattr(exc, 'code', type(exc).__name__)}): {getattr(exc, 'message', str(exc))}")
-    except OperationalError as exc:
-        fail(f"cannot reach the database (did you run kaohe migrate?): {exc.orig}")
-    finally:
-        container.close()
+    outcome = run_act(user_name, "declareYearCalendar", {}, json.dumps(data).encode())
     click.echo(f"declared {data['year']} at position {outcome.accepted.position}")
 
 

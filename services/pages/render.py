@@ -8,6 +8,7 @@ from typing import Any
 from litestar import MediaType, Request
 from litestar.response import Template
 
+from domain.shared.calendar import business_date
 from domain.shared.identity import ROLE_LABELS, Role
 from services.app.access import INTERNAL
 from services.identity.accounts import User
@@ -71,4 +72,4 @@ def local(moment: datetime | str | None) -> str:
 
 
 def today() -> Any:
-    return datetime.now(CST).date()
+    return business_date(datetime.now(UTC))

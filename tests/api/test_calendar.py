@@ -3,7 +3,9 @@ office), shown with its source, and a window that runs into a year nobody declar
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ from domain.shared.calendar import CalendarNotDeclared, WorkCalendar
 from services.seed import scenario
 from tests.api.conftest import Api
 from tests.api.test_seed_through_api import ACTORS
+from tests.workers.procs import KAOHE, base_env, kaohe
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -105,3 +108,20 @@ def test_a_window_into_an_undeclared_year_is_refused_then_counted_once_declared(
     stream = api.container.store.read_stream(f"campaign-{scenario.CAMPAIGN_ID}")
     event = next(e for e in reversed(stream) if e.type == "ResultsPublished")
     assert f"{first_unknown}年：国务院办公厅关于{first_unknown}年" in event.data["calendar_basis"]
+
+
+def test_the_command_line_declares_imports_and_shows_years(tmp_path: Path) -> None:
+    env = base_env(tmp_path)
+    kaohe(["migrate"], env)
+    kaohe(
+        ["users", "add", "office1", "--role", "office", "--password-stdin"], env, stdin="Kaohe-Test-2026!\n"
+    )
+    assert "declared 2026" in kaohe(["calendar", "import", "2026", "--as", "office1"], env)
+    days = f"{NEXT}-01-01,{NEXT}-01-22 至 {NEXT}-01-24"
+    declare = ["calendar", "declare", str(NEXT), "--as", "office1", "--holidays", days, "--notice", NOTICE]
+    assert f"declared {NEXT}" in kaohe(declare, env)
+    shown = kaohe(["calendar", "show", str(NEXT)], env)
+    assert "已登记" in shown and f"{NEXT}-01-23" in shown and NOTICE in shown
+    bad = [*KAOHE, "calendar", "declare", str(NEXT), "--as", "office1", "--holidays", "2031-13-01"]
+    refused = subprocess.run([*bad, "--notice", "x"], env=env, capture_output=True, text=True, check=False)
+    assert refused.returncode == 1 and "holidays" in refused.stderr
