@@ -8,10 +8,11 @@ wrong ends the same way: a ``ReportModelError`` with a reason an official can re
 
 from __future__ import annotations
 
-import multiprocessing
+import pickle
 import resource
+import subprocess
+import sys
 from collections.abc import Mapping
-from multiprocessing.connection import Connection
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -41,37 +42,50 @@ def environment() -> SandboxedEnvironment:
 
 
 def render_untrusted(source: str, context: Mapping[str, Any]) -> str:
-    """The template's text output, or a ReportModelError (in Chinese) when it breaks a rule or a limit."""
-    spawn = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-    receiving, sending = spawn.Pipe(duplex=False)
-    child = spawn.Process(target=_child, args=(source, dict(context), sending), daemon=True)
-    child.start()
-    sending.close()
+    """The template's text output, or a ReportModelError (in Chinese) when it breaks a rule or a limit.
+
+    The child is a new interpreter (``python -m services.letters.sandbox``), not a multiprocessing child:
+    a Celery prefork pool process is daemonic and may not have multiprocessing children, and a fresh
+    process never inherits a thread's locks. The template and context go in, the result comes out, pickled
+    over its pipes (our own code on both ends).
+    """
+    child = subprocess.Popen(
+        [sys.executable, "-m", "services.letters.sandbox"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        if not receiving.poll(SECONDS):
-            raise ReportModelError(f"报告模板渲染超过时限（{SECONDS:.0f}秒），已停止；请检查模板中的循环")
-        try:
-            kind, value = receiving.recv()
-        except EOFError:
-            raise ReportModelError("报告模板渲染中止（超出内存上限或进程异常退出）") from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join(5)
-        receiving.close()
+        out, _ = child.communicate(pickle.dumps((source, dict(context))), timeout=SECONDS)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait(5)
+        raise ReportModelError(
+            f"报告模板渲染超过时限（{SECONDS:.0f}秒），已停止；请检查模板中的循环"
+        ) from None
+    except BaseException:  # e.g. Celery's soft time limit: the child goes with the task
+        child.kill()
+        child.wait(5)
+        raise
+    try:
+        kind, value = pickle.loads(out)
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        raise ReportModelError("报告模板渲染中止（超出内存上限或进程异常退出）") from None
     if kind != "ok":
         raise ReportModelError(value)
     return str(value)
 
 
-def _child(source: str, context: dict[str, Any], sending: Connection) -> None:
+def _child() -> None:
+    """The child's whole life: read the job from stdin, render within the memory limit, answer on stdout."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    source, context = pickle.loads(sys.stdin.buffer.read())
     try:
-        sending.send(("ok", _render(source, context)))
+        answer = ("ok", _render(source, context))
     except BaseException as exc:  # every failure becomes a reason; the parent records it
-        sending.send(("error", reason(exc)))
-    finally:
-        sending.close()
+        answer = ("error", reason(exc))
+    sys.stdout.buffer.write(pickle.dumps(answer))
+    sys.stdout.buffer.flush()
 
 
 def _render(source: str, context: dict[str, Any]) -> str:
@@ -111,3 +125,7 @@ def reason(exc: BaseException) -> str:
     if isinstance(exc, _TooLong):
         return f"报告模板输出超过{OUTPUT_CHARACTERS}个字符"
     return f"报告模板无法渲染：{type(exc).__name__}: {exc}"
+
+
+if __name__ == "__main__":
+    _child()

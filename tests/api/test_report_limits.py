@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,7 @@ from services.letters import sandbox
 from tests.api.conftest import Api
 from tests.api.test_reports_api import render_pending
 from tests.api.test_seed_through_api import run_campaign
+from tests.workers.procs import KAOHE, base_env, start, stop
 
 C = "/campaigns/zuofeng-2022"
 BAD_TEMPLATES = {
@@ -135,3 +138,38 @@ def test_the_sweep_resends_only_a_report_quiet_for_longer_than_a_render(api: Api
     assert report_id in pending_reports(runner, quiet_for=timedelta(0)), "quiet for long enough"
     start_attempt(api.container.engine, report_id)
     assert report_id not in pending_reports(runner, quiet_for=timedelta(minutes=3)), "rendering now"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_real_report_worker_stops_a_render_at_its_time_limit_and_takes_the_next(
+    api: Api, tmp_path: Path
+) -> None:
+    """`kaohe worker --queues reports --pool prefork` with KAOHE_RENDER_SECONDS=2: a template that loops
+    (recorded before templates were tried) is stopped by Celery's soft limit long before the sandbox's own
+    10 s, recorded as failed with the limit named, and the worker renders the next report."""
+    settings = api.container.settings
+    run_campaign(api)
+    record_template_unchecked(api, BAD_TEMPLATES["loops"][0])
+    env = base_env(settings.data_dir, KAOHE_DATABASE_URL=settings.database_url, KAOHE_RENDER_SECONDS="2")
+    argv = [*KAOHE, "worker", "--queues", "reports", "--pool", "prefork", "--concurrency", "1"]
+    worker = start(argv, env, tmp_path / "worker.log")
+    try:
+        slow = api.post("drafter", f"{C}/reports", {}).json()["report_id"]
+        view = ended(api, slow)
+        assert view["status"] == "failed" and "生成超过时限（2秒）" in view["reason"], view
+        record_template_unchecked(api, "# 总体情况\n\n{{ year }}年度考核。")
+        assert ended(api, api.post("drafter", f"{C}/reports", {}).json()["report_id"])["status"] == "done"
+    finally:
+        stop(worker)
+
+
+def ended(api: Api, report_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 90
+    view: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        view = api.get("auditor", f"/reports/{report_id}").json()
+        if view["status"] in ("done", "failed", "cancelled"):
+            return view
+        time.sleep(0.3)
+    return view
